@@ -1,0 +1,89 @@
+package io.rtm.operators;
+
+import io.rtm.shuffle.GateResult;
+import io.rtm.shuffle.InputGate;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
+import org.apache.spark.unsafe.Platform;
+
+/**
+ * The input of a downstream stage: rows from every upstream producer, through the pipelined
+ * shuffle. An epoch ends when the barrier of that epoch has arrived on every channel.
+ *
+ * <p>The row handed out points into the gate's receive buffer and is reused; it is valid until the
+ * next call to {@code hasNext}, the same contract Spark's shuffle readers give.
+ */
+public final class ShuffleEpochInput implements EpochInput {
+  private final InputGate gate;
+  private final UnsafeRow row;
+  private long lastEndedEpoch;
+
+  public ShuffleEpochInput(InputGate gate, int numFields, long startEpoch) {
+    this.gate = gate;
+    this.row = new UnsafeRow(numFields);
+    this.lastEndedEpoch = startEpoch - 1;
+  }
+
+  @Override
+  public Iterator<InternalRow> nextEpoch() {
+    return new Iterator<>() {
+      private boolean pending;
+      private boolean ended;
+
+      @Override
+      public boolean hasNext() {
+        if (pending) {
+          return true;
+        }
+        if (ended) {
+          return false;
+        }
+        GateResult result;
+        try {
+          result = gate.next();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new TaskStoppedException(e);
+        }
+        if (result == GateResult.EPOCH_END) {
+          lastEndedEpoch = gate.lastAlignedEpoch();
+          ended = true;
+          return false;
+        }
+        if (result == GateResult.END_OF_INPUT) {
+          // Producers end only when the query stops or fails; the driver decides which.
+          throw new UpstreamEndedException("every upstream producer of this real-time stage ended");
+        }
+        row.pointTo(gate.recordArray(), Platform.BYTE_ARRAY_OFFSET + gate.recordOffset(),
+            gate.recordLength());
+        pending = true;
+        return true;
+      }
+
+      @Override
+      public InternalRow next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        pending = false;
+        return row;
+      }
+    };
+  }
+
+  @Override
+  public long lastEndedEpoch() {
+    return lastEndedEpoch;
+  }
+
+  public InputGate gate() {
+    return gate;
+  }
+
+  @Override
+  public void close() {
+    gate.close();
+  }
+}

@@ -1,0 +1,61 @@
+package io.rtm.operators;
+
+import io.rtm.shuffle.EpochBarrier;
+import io.rtm.shuffle.ResultPartition;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
+import org.apache.spark.unsafe.Platform;
+
+/**
+ * Sends a producer stage's rows to the reducer Spark's partitioning picks for them, as UnsafeRow
+ * bytes; at the end of an epoch sends the epoch's barrier after them on every channel.
+ */
+public final class ShuffleEpochOutput implements EpochOutput {
+  private final ResultPartition partition;
+  private final RowPartitioner partitioner;
+  private final UnsafeProjection toUnsafe;
+  private byte[] scratch = new byte[256];
+
+  public ShuffleEpochOutput(ResultPartition partition, RowPartitioner partitioner, UnsafeProjection toUnsafe) {
+    this.partition = partition;
+    this.partitioner = partitioner;
+    this.toUnsafe = toUnsafe;
+  }
+
+  @Override
+  public void beginEpoch(long epoch) {}
+
+  @Override
+  public void write(InternalRow row) throws InterruptedException {
+    UnsafeRow unsafe = row instanceof UnsafeRow u ? u : toUnsafe.apply(row);
+    int target = partitioner.partitionOf(unsafe);
+    int size = unsafe.getSizeInBytes();
+    if (unsafe.getBaseObject() instanceof byte[] bytes) {
+      partition.emitRecord(target, bytes, (int) (unsafe.getBaseOffset() - Platform.BYTE_ARRAY_OFFSET), size);
+    } else {
+      if (scratch.length < size) {
+        scratch = new byte[Math.max(size, scratch.length * 2)];
+      }
+      unsafe.writeToMemory(scratch, Platform.BYTE_ARRAY_OFFSET);
+      partition.emitRecord(target, scratch, 0, size);
+    }
+  }
+
+  @Override
+  public void endEpoch(long epoch) throws InterruptedException {
+    partition.broadcastEvent(new EpochBarrier(epoch));
+  }
+
+  @Override
+  public void abortEpoch() {}
+
+  public ResultPartition partition() {
+    return partition;
+  }
+
+  @Override
+  public void close() {
+    partition.close();
+  }
+}

@@ -1,0 +1,219 @@
+package io.rtm.operators;
+
+import io.rtm.compat.TaskContexts;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.TaskContext;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.connector.read.streaming.ContinuousPartitionReader;
+import org.apache.spark.sql.connector.read.streaming.PartitionOffset;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Reads one source partition continuously and cuts the stream into epochs.
+ *
+ * <p>A source's {@code next()} blocks until a record exists (Kafka's does), so a reader thread
+ * drives it and hands rows to the task thread through a bounded queue; when the queue is full the
+ * reader thread waits, which is the source's backpressure. A marker thread polls the driver's
+ * current epoch and puts one marker per ended epoch into the same queue, so a marker follows exactly
+ * the rows read before it; the offset reported for an epoch is the offset after its last row.
+ *
+ * <p>Thread ownership: {@code currentOffset}, {@code currentEpoch} and {@code lastEndedEpoch} belong
+ * to the task thread; the queue is the only thing the three threads share.
+ */
+public final class SourceEpochInput implements EpochInput {
+  private static final Object EPOCH_MARKER = new Object();
+
+  private record SourceRow(InternalRow row, PartitionOffset offset) {}
+
+  private record ReaderFailure(Throwable cause) {}
+
+  private final int partition;
+  private final ContinuousPartitionReader<InternalRow> reader;
+  private final EpochCoordination coordinator;
+  private final ArrayBlockingQueue<Object> queue;
+  private final Thread readerThread;
+  private final ScheduledExecutorService markerThread;
+
+  private PartitionOffset currentOffset;
+  private long currentEpoch;
+  private long lastEndedEpoch;
+
+  public SourceEpochInput(
+      int partition,
+      ContinuousPartitionReader<InternalRow> reader,
+      StructType schema,
+      TaskContext context,
+      EpochCoordination coordinator,
+      long startEpoch,
+      int queueSize,
+      long epochPollIntervalMs) {
+    this.partition = partition;
+    this.reader = reader;
+    this.coordinator = coordinator;
+    this.queue = new ArrayBlockingQueue<>(queueSize);
+    this.currentOffset = reader.getOffset();
+    this.currentEpoch = startEpoch;
+    this.lastEndedEpoch = startEpoch - 1;
+
+    UnsafeProjection toUnsafe = UnsafeProjection.create(schema);
+    String name = (context == null ? "" : context.stageId() + "-") + partition;
+    this.readerThread = new Thread(() -> readLoop(context, toUnsafe), "rtm-source-reader-" + name);
+    readerThread.setDaemon(true);
+    readerThread.start();
+
+    this.markerThread = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "rtm-epoch-marker-" + name);
+      t.setDaemon(true);
+      return t;
+    });
+    EpochMarkerPoller poller = new EpochMarkerPoller(startEpoch);
+    markerThread.scheduleWithFixedDelay(poller, 0, epochPollIntervalMs, TimeUnit.MILLISECONDS);
+  }
+
+  /** @param context the task's context, installed on this thread for sources that read it; may be null */
+  private void readLoop(TaskContext context, UnsafeProjection toUnsafe) {
+    if (context != null) {
+      TaskContexts.install(context);
+    }
+    try {
+      while (!Thread.currentThread().isInterrupted()) {
+        if (!reader.next()) {
+          // Continuous readers block for data; false means the task is being torn down.
+          return;
+        }
+        queue.put(new SourceRow(toUnsafe.apply(reader.get()).copy(), reader.getOffset()));
+      }
+    } catch (InterruptedException e) {
+      // close() interrupts this thread: normal shutdown.
+    } catch (Throwable t) {
+      if (Thread.currentThread().isInterrupted()) {
+        return; // torn down while blocked in the source: not a read failure
+      }
+      try {
+        queue.put(new ReaderFailure(t));
+      } catch (InterruptedException ignored) {
+        // shutting down anyway
+      }
+    } finally {
+      TaskContexts.uninstall();
+    }
+  }
+
+  /**
+   * Puts one marker per epoch the driver has moved past. The coordinator disappears when the query
+   * stops, moments before the task is interrupted; only a failure that outlasts
+   * {@link #POLL_FAILURE_GRACE_NANOS} is the task's failure.
+   */
+  private final class EpochMarkerPoller implements Runnable {
+    private long knownEpoch;
+    private long failingSince = -1;
+
+    EpochMarkerPoller(long startEpoch) {
+      this.knownEpoch = startEpoch;
+    }
+
+    @Override
+    public void run() {
+      try {
+        long driverEpoch = coordinator.currentEpoch();
+        failingSince = -1;
+        for (; knownEpoch < driverEpoch; knownEpoch++) {
+          queue.put(EPOCH_MARKER);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (Throwable t) {
+        long now = System.nanoTime();
+        if (failingSince < 0) {
+          failingSince = now;
+        } else if (now - failingSince > POLL_FAILURE_GRACE_NANOS) {
+          queue.offer(new ReaderFailure(t));
+        }
+      }
+    }
+  }
+
+  private static final long POLL_FAILURE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  @Override
+  public Iterator<InternalRow> nextEpoch() {
+    return new Iterator<>() {
+      private InternalRow pending;
+      private boolean ended;
+
+      @Override
+      public boolean hasNext() {
+        if (pending != null) {
+          return true;
+        }
+        if (ended) {
+          return false;
+        }
+        Object entry;
+        try {
+          entry = queue.take();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new TaskStoppedException(e);
+        }
+        if (entry == EPOCH_MARKER) {
+          coordinator.reportPartitionOffset(partition, currentEpoch, currentOffset);
+          lastEndedEpoch = currentEpoch;
+          currentEpoch++;
+          ended = true;
+          return false;
+        }
+        if (entry instanceof ReaderFailure failure) {
+          throw new IllegalStateException(
+              "Reading source partition " + partition + " failed: " + failure.cause(), failure.cause());
+        }
+        SourceRow row = (SourceRow) entry;
+        currentOffset = row.offset();
+        pending = row.row();
+        return true;
+      }
+
+      @Override
+      public InternalRow next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        InternalRow row = pending;
+        pending = null;
+        return row;
+      }
+    };
+  }
+
+  @Override
+  public long lastEndedEpoch() {
+    return lastEndedEpoch;
+  }
+
+  /** Rows waiting for the task thread right now (a backlog gauge). */
+  public int queued() {
+    return queue.size();
+  }
+
+  @Override
+  public void close() {
+    markerThread.shutdownNow();
+    readerThread.interrupt();
+    try {
+      readerThread.join(TimeUnit.SECONDS.toMillis(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      reader.close();
+    } catch (Exception e) {
+      // The task is ending; a close failure must not hide the reason it ends.
+    }
+  }
+}

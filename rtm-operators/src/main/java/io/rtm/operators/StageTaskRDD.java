@@ -1,0 +1,106 @@
+package io.rtm.operators;
+
+import io.rtm.compat.ContinuousKeys;
+import io.rtm.compat.EpochCoordinatorClient;
+import io.rtm.shuffle.ShuffleTransportConf;
+import java.util.Collections;
+import org.apache.spark.Partition;
+import org.apache.spark.TaskContext;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.execution.streaming.continuous.EpochTracker$;
+import scala.reflect.ClassTag$;
+
+/**
+ * One long-lived task per partition of a real-time stage. {@code compute} never returns while the
+ * query runs: it opens the stage's input and output, then runs Spark's operators of the stage over
+ * each epoch's rows and passes the epoch on (barrier or sink commit), epoch after epoch. The task
+ * does not end at an epoch boundary; only the query's stop (an interrupt) or a failure ends it.
+ */
+public final class StageTaskRDD extends RDD<Object> {
+  private final RDD<InternalRow> operators;
+  private final String queryRunId;
+  private final int stageId;
+  private final StageInputSpec input;
+  private final StageOutputSpec output;
+  private final ShuffleTransportConf transportConf;
+
+  public StageTaskRDD(RDD<InternalRow> operators, String queryRunId, int stageId,
+      StageInputSpec input, StageOutputSpec output, ShuffleTransportConf transportConf) {
+    super(operators, ClassTag$.MODULE$.apply(Object.class));
+    this.operators = operators;
+    this.queryRunId = queryRunId;
+    this.stageId = stageId;
+    this.input = input;
+    this.output = output;
+    this.transportConf = transportConf;
+  }
+
+  @Override
+  public Partition[] getPartitions() {
+    return operators.partitions();
+  }
+
+  @Override
+  public scala.collection.Iterator<Object> compute(Partition split, TaskContext context) {
+    if (context.attemptNumber() > 0) {
+      // A lone retried task would rejoin a pipeline whose peers moved on; the query restarts whole.
+      throw new IllegalStateException("[RTM_TASK_RETRY_NOT_SUPPORTED] Task " + split.index()
+          + " of real-time stage " + stageId + " failed before and was retried; a real-time query "
+          + "fails as a whole and resumes from its last committed epoch.");
+    }
+    long startEpoch = Long.parseLong(context.getLocalProperty(ContinuousKeys.START_EPOCH_KEY));
+    EpochCoordinatorClient coordinator =
+        EpochCoordinatorClient.connect(context.getLocalProperty(ContinuousKeys.EPOCH_COORDINATOR_ID_KEY));
+    StageInputSpec.StageContext stage =
+        new StageInputSpec.StageContext(queryRunId, stageId, startEpoch, transportConf);
+    EpochTracker$.MODULE$.initializeCurrentEpoch(startEpoch);
+    try (EpochOutput out = output.open(stage, split.index(), context, coordinator);
+         EpochInput in = input.open(stage, split.index(), context, coordinator)) {
+      TaskInputs.register(context.taskAttemptId(), in);
+      try {
+        runEpochs(split, context, in, out, startEpoch);
+      } finally {
+        TaskInputs.unregister(context.taskAttemptId());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TaskStoppedException(e);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("Real-time stage " + stageId + " task " + split.index() + " failed", e);
+    }
+    return ScalaIterators.of(Collections.emptyIterator());
+  }
+
+  private void runEpochs(Partition split, TaskContext context, EpochInput in, EpochOutput out, long startEpoch)
+      throws Exception {
+    long epoch = startEpoch;
+    while (!context.isInterrupted()) {
+      out.beginEpoch(epoch);
+      try {
+        scala.collection.Iterator<InternalRow> rows = operators.compute(split, context);
+        while (rows.hasNext()) {
+          out.write(rows.next());
+        }
+      } catch (Exception | Error e) {
+        out.abortEpoch();
+        throw e;
+      }
+      if (in.lastEndedEpoch() != epoch) {
+        throw new IllegalStateException("Real-time stage " + stageId + " expected the end of epoch "
+            + epoch + " but its input ended epoch " + in.lastEndedEpoch());
+      }
+      out.endEpoch(epoch);
+      epoch++;
+      EpochTracker$.MODULE$.incrementCurrentEpoch();
+    }
+    throw new InterruptedException("task interrupted");
+  }
+
+  /** For error messages and the UI. */
+  public int stageId() {
+    return stageId;
+  }
+}

@@ -1,0 +1,75 @@
+package io.rtm.operators.registry;
+
+import io.rtm.shuffle.ProducerAddress;
+import io.rtm.shuffle.ShuffleServer;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.api.plugin.PluginContext;
+
+/**
+ * What the plugin's executor side gives the tasks of its JVM: the shuffle server and the way to the
+ * driver's producer registry. Set once by the executor plugin at executor start.
+ */
+public final class ExecutorServices {
+  private static volatile ExecutorServices instance;
+
+  private final ShuffleServer server;
+  private final PluginContext plugin;
+
+  private ExecutorServices(ShuffleServer server, PluginContext plugin) {
+    this.server = server;
+    this.plugin = plugin;
+  }
+
+  public static void install(ShuffleServer server, PluginContext plugin) {
+    instance = new ExecutorServices(server, plugin);
+  }
+
+  public static void uninstall() {
+    instance = null;
+  }
+
+  /** The services of this JVM; fails with the fix when the plugin was not loaded here. */
+  public static ExecutorServices get() {
+    ExecutorServices s = instance;
+    if (s == null) {
+      throw new IllegalStateException(
+          "[RTM_PLUGIN_NOT_LOADED] The real-time mode executor plugin is not running in this JVM. "
+              + "Set spark.plugins=io.rtm.plugin.RealTimeModePlugin (see spark-conf/spark-defaults.conf) "
+              + "and ship the plugin jar with --jars.");
+    }
+    return s;
+  }
+
+  public ShuffleServer server() {
+    return server;
+  }
+
+  public void registerProducer(String queryRunId, int stageId, int mapIndex) throws Exception {
+    plugin.ask(new RegisterProducer(queryRunId, stageId, mapIndex, server.host(), server.port()));
+  }
+
+  /** Waits until every producer of the stage registered, then returns them in map-index order. */
+  public List<ProducerAddress> awaitProducers(String queryRunId, int stageId, int expected, long timeoutMs)
+      throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    long backoffMs = 5;
+    while (true) {
+      Object answer = plugin.ask(new LookupProducers(queryRunId, stageId, expected));
+      // The driver answers Boolean.FALSE while some producer has not registered yet.
+      if (answer instanceof ProducerAddresses addresses) {
+        return addresses.producers();
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "[RTM_SHUFFLE_PRODUCERS_NOT_REGISTERED] Stage " + stageId + " of real-time run "
+                + queryRunId + " waited " + timeoutMs + " ms for its " + expected
+                + " upstream producer tasks to start. Check that the cluster has a free slot for "
+                + "every task of every stage, or raise spark.rtm.scheduling.producerWaitMs.");
+      }
+      // Producers start within moments of consumers; polling the driver is cheaper than a push channel.
+      Thread.sleep(backoffMs);
+      backoffMs = Math.min(backoffMs * 2, 200);
+    }
+  }
+}

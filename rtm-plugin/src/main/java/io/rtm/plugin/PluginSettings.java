@@ -1,0 +1,62 @@
+package io.rtm.plugin;
+
+import io.rtm.config.ConfigOption;
+import io.rtm.config.RtmOptions;
+import io.rtm.shuffle.ShuffleTransportConf;
+import java.io.Serializable;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.spark.SparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.internal.SQLConf;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * Reads the plugin's options for a query. Precedence: the session conf (which holds
+ * spark-defaults.conf and {@code --conf} values too, plus {@code spark.conf.set} made later), then
+ * the option's default.
+ */
+final class PluginSettings {
+  private PluginSettings() {}
+
+  static boolean enabled(SparkSession session) {
+    return get(session, RtmOptions.REAL_TIME_MODE_ENABLED);
+  }
+
+  static boolean fallbackToStock(SparkSession session) {
+    return get(session, RtmOptions.FALLBACK_TO_STOCK_EXECUTION);
+  }
+
+  private static <T> T get(SparkSession session, ConfigOption<T> option) {
+    scala.Option<String> value = session.conf().getOption(option.key());
+    return value.isDefined() ? option.parse(value.get()) : option.defaultValue();
+  }
+
+  private static <T> T get(SQLConf conf, ConfigOption<T> option) {
+    String value = conf.getConfString(option.key(), null);
+    return value != null ? option.parse(value) : option.defaultValue();
+  }
+
+  /** What one run of a query needs, read once on the driver when the run starts. */
+  record QuerySettings(
+      int sourceQueueSize,
+      long epochPollIntervalMs,
+      long slotWaitMs,
+      long producerWaitMs,
+      ShuffleTransportConf transportConf) implements Serializable {}
+
+  static QuerySettings forQuery(SparkContext sc, SQLConf conf) {
+    Map<String, String> rtmKeys = new HashMap<>();
+    for (Map.Entry<String, String> e : CollectionConverters.asJava(conf.getAllConfs()).entrySet()) {
+      if (e.getKey().startsWith("spark.rtm.")) {
+        rtmKeys.put(e.getKey(), e.getValue());
+      }
+    }
+    return new QuerySettings(
+        get(conf, RtmOptions.SOURCE_QUEUE_SIZE),
+        get(conf, RtmOptions.EPOCH_POLL_INTERVAL_MS),
+        get(conf, RtmOptions.SLOT_WAIT_MS),
+        get(conf, RtmOptions.PRODUCER_WAIT_MS),
+        ShuffleTransportConf.fromMap(rtmKeys));
+  }
+}

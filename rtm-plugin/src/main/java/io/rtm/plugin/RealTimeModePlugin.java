@@ -1,0 +1,100 @@
+package io.rtm.plugin;
+
+import io.rtm.operators.registry.ExecutorServices;
+import io.rtm.operators.registry.LookupProducers;
+import io.rtm.operators.registry.ProducerAddresses;
+import io.rtm.operators.registry.ProducerRegistry;
+import io.rtm.operators.registry.RegisterProducer;
+import io.rtm.shuffle.ShuffleServer;
+import io.rtm.shuffle.ShuffleTransportConf;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.spark.SparkContext;
+import org.apache.spark.api.plugin.DriverPlugin;
+import org.apache.spark.api.plugin.ExecutorPlugin;
+import org.apache.spark.api.plugin.PluginContext;
+import org.apache.spark.api.plugin.SparkPlugin;
+import scala.Tuple2;
+
+/**
+ * Entry point named by {@code spark.plugins}. The driver side keeps the table of shuffle producer
+ * addresses; the executor side runs this JVM's shuffle server, which long-lived producer tasks
+ * publish their output on. Both sides are idle unless a real-time query runs.
+ */
+public final class RealTimeModePlugin implements SparkPlugin {
+  @Override
+  public DriverPlugin driverPlugin() {
+    return new Driver();
+  }
+
+  @Override
+  public ExecutorPlugin executorPlugin() {
+    return new Executor();
+  }
+
+  static final class Driver implements DriverPlugin {
+    private final ProducerRegistry registry = new ProducerRegistry();
+
+    @Override
+    public Map<String, String> init(SparkContext sc, PluginContext pluginContext) {
+      DriverServices.install(registry);
+      return Map.of();
+    }
+
+    @Override
+    public Object receive(Object message) {
+      if (message instanceof RegisterProducer register) {
+        registry.register(register);
+        return Boolean.TRUE;
+      }
+      if (message instanceof LookupProducers lookup) {
+        ProducerAddresses found = registry.lookup(lookup);
+        return found != null ? found : Boolean.FALSE;
+      }
+      throw new IllegalArgumentException("Unknown real-time mode plugin message: " + message);
+    }
+
+    @Override
+    public void shutdown() {
+      DriverServices.uninstall();
+    }
+  }
+
+  static final class Executor implements ExecutorPlugin {
+    private ShuffleServer server;
+
+    @Override
+    public void init(PluginContext ctx, Map<String, String> extraConf) {
+      Map<String, String> conf = new HashMap<>();
+      for (Tuple2<String, String> kv : ctx.conf().getAll()) {
+        conf.put(kv._1(), kv._2());
+      }
+      server = ShuffleServer.start(ShuffleTransportConf.fromMap(conf), advertisedHost(ctx, conf));
+      ExecutorServices.install(server, ctx);
+    }
+
+    /**
+     * The address consumers reach this JVM at: the one Spark advertises for it. A local-mode
+     * executor is the driver, whose address is spark.driver.host (its hostname may resolve to an
+     * interface the user did not choose).
+     */
+    private static String advertisedHost(PluginContext ctx, Map<String, String> conf) {
+      String configured = conf.get(io.rtm.config.RtmOptions.SHUFFLE_BIND_HOST.key());
+      if (configured != null && !configured.isEmpty()) {
+        return configured;
+      }
+      if ("driver".equals(ctx.executorID())) {
+        return conf.getOrDefault("spark.driver.host", ctx.hostname());
+      }
+      return ctx.hostname();
+    }
+
+    @Override
+    public void shutdown() {
+      ExecutorServices.uninstall();
+      if (server != null) {
+        server.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package io.rtm.plugin;
+
+import io.rtm.plugin.errors.RealTimeModeException;
+import io.rtm.plugin.errors.RtmErrors;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.catalyst.rules.Rule;
+import org.apache.spark.sql.catalyst.streaming.WriteToStreamStatement;
+import org.apache.spark.sql.connector.catalog.SupportsWrite;
+import org.apache.spark.sql.execution.streaming.ContinuousTrigger;
+import org.apache.spark.sql.execution.streaming.ProcessingTimeTrigger;
+
+/**
+ * The front door, a hint-resolution rule because that batch runs before {@code ResolveWriteToStream}
+ * and sees the whole {@code WriteToStreamStatement}.
+ *
+ * <p>With the switch on, a continuous-trigger query is checked once here (an unsupported query fails
+ * inside {@code start()}), then its statement is copied with a processing-time trigger. That trigger
+ * field only selects which unsupported-operation check {@code ResolveWriteToStream} runs: the
+ * micro-batch check ({@code checkForStreaming}, which knows output modes, watermarks and state)
+ * instead of the continuous one, which rejects every shuffle. The engine itself is still chosen by
+ * {@code StreamingQueryManager.createQuery} from its own trigger argument, so the query still runs in
+ * {@code ContinuousExecution}, where {@link RealTimeModeStrategy} takes over the plan.
+ * Checked against Spark 4.2.0 ({@code ResolveWriteToStream.scala}, {@code StreamingQueryManager.scala}).
+ */
+final class RealTimeTriggerRule extends Rule<LogicalPlan> {
+  private final SparkSession session;
+
+  RealTimeTriggerRule(SparkSession session) {
+    this.session = session;
+  }
+
+  @Override
+  public LogicalPlan apply(LogicalPlan plan) {
+    if (!(plan instanceof WriteToStreamStatement s)
+        || !(s.trigger() instanceof ContinuousTrigger)
+        || !(s.sink() instanceof SupportsWrite)
+        || !PluginSettings.enabled(session)) {
+      return plan;
+    }
+    if (!DriverServices.isLoaded()) {
+      throw RtmErrors.pluginNotLoaded();
+    }
+    RealTimeModeException unsupported = QuerySupport.check(s.inputQuery());
+    if (unsupported != null) {
+      if (PluginSettings.fallbackToStock(session)) {
+        logWarning(() -> "Running on stock continuous processing: " + unsupported.getMessage());
+        return plan;
+      }
+      throw unsupported;
+    }
+    return new WriteToStreamStatement(
+        s.userSpecifiedName(),
+        s.userSpecifiedSinkName(),
+        s.userSpecifiedCheckpointLocation(),
+        s.useTempCheckpointLocation(),
+        s.recoverFromCheckpointLocation(),
+        s.sink(),
+        s.outputMode(),
+        s.hadoopConf(),
+        ProcessingTimeTrigger.create(0, TimeUnit.MILLISECONDS),
+        s.inputQuery(),
+        s.catalogAndIdent(),
+        s.catalogTable());
+  }
+}

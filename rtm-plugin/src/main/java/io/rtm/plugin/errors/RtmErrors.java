@@ -1,0 +1,84 @@
+package io.rtm.plugin.errors;
+
+import java.net.URL;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.ErrorClassesJsonReader;
+import scala.jdk.javaapi.CollectionConverters;
+
+/** The one place the engine's user-facing errors are built; conditions live in error-conditions.json. */
+public final class RtmErrors {
+  private static final ErrorClassesJsonReader READER = new ErrorClassesJsonReader(
+      CollectionConverters.asScala(List.of(conditionsFile())).toList());
+
+  private RtmErrors() {}
+
+  static URL conditionsFile() {
+    URL url = RtmErrors.class.getResource("/io/rtm/errors/error-conditions.json");
+    if (url == null) {
+      throw new IllegalStateException("io/rtm/errors/error-conditions.json is missing from the plugin jar");
+    }
+    return url;
+  }
+
+  public static RealTimeModeException unsupportedOperator(String operator, String reason) {
+    return build("RTM_UNSUPPORTED_OPERATOR", null, "operator", operator, "reason", reason);
+  }
+
+  public static RealTimeModeException unsupportedPartitioning(String partitioning, String operator) {
+    return build("RTM_UNSUPPORTED_PARTITIONING", null, "partitioning", partitioning, "operator", operator);
+  }
+
+  public static RealTimeModeException multipleInputsInStage(int count, String inputs) {
+    return build("RTM_MULTIPLE_INPUTS_IN_STAGE", null, "count", String.valueOf(count), "inputs", inputs);
+  }
+
+  public static RealTimeModeException insufficientTaskSlots(int needed, int available, int total, String stages) {
+    return build("RTM_INSUFFICIENT_TASK_SLOTS", null, "needed", String.valueOf(needed),
+        "available", String.valueOf(available), "total", String.valueOf(total), "stages", stages);
+  }
+
+  public static RealTimeModeException pluginNotLoaded() {
+    return build("RTM_PLUGIN_NOT_LOADED", null);
+  }
+
+  public static RealTimeModeException stageFailed(int stage, String run, Throwable cause) {
+    return build("RTM_STAGE_FAILED", cause, "stage", String.valueOf(stage), "run", run,
+        "cause", String.valueOf(rootCause(cause)));
+  }
+
+  /** Every condition the engine can raise, for the documentation generator and its test. */
+  public static Map<String, String> conditionTemplates() {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String condition : CollectionConverters.asJava(READER.errorInfoMap().keySet()).stream().sorted().toList()) {
+      out.put(condition, READER.getMessageTemplate(condition));
+    }
+    return out;
+  }
+
+  public static String sqlState(String condition) {
+    return READER.getSqlState(condition);
+  }
+
+  private static Throwable rootCause(Throwable t) {
+    Throwable c = t;
+    while (c.getCause() != null && c.getCause() != c) {
+      c = c.getCause();
+    }
+    return c;
+  }
+
+  private static RealTimeModeException build(String condition, Throwable cause, String... keyValues) {
+    Map<String, String> params = new LinkedHashMap<>();
+    for (int i = 0; i < keyValues.length; i += 2) {
+      params.put(keyValues[i], keyValues[i + 1]);
+    }
+    Map<String, Object> asObjects = new LinkedHashMap<>(params);
+    String message = READER.getErrorMessage(condition,
+        scala.collection.immutable.Map.from(CollectionConverters.asScala(asObjects)));
+    String sqlState = READER.getSqlState(condition);
+    return new RealTimeModeException(condition, sqlState, params,
+        "[" + condition + "] " + message + " SQLSTATE: " + sqlState, cause);
+  }
+}

@@ -1,0 +1,162 @@
+package io.rtm.config;
+
+import java.util.List;
+
+/**
+ * Every configuration key of the real-time mode plugin, in one place so that documentation can be
+ * generated from {@link #all()} and typos can be detected.
+ *
+ * <p>To add a key: declare a {@code public static final ConfigOption} constant with a doc sentence
+ * that says what it bounds and what the trade-off is, and append it to {@link #all()} (a test
+ * checks that every constant is listed).
+ */
+public final class RtmOptions {
+
+  private RtmOptions() {}
+
+  // ---------------------------------------------------------------------------------------------
+  // The switch and query-level behaviour (module rtm-plugin)
+  // ---------------------------------------------------------------------------------------------
+
+  public static final ConfigOption<Boolean> REAL_TIME_MODE_ENABLED =
+      ConfigOption.booleanOption("spark.sql.streaming.realTimeMode.enabled", false)
+          .doc("The one switch. When true, queries with a continuous trigger"
+              + " (Trigger.Continuous / trigger(continuous=...)) run on the real-time engine:"
+              + " long-lived concurrent stages, pipelined shuffle, epochs as checkpoints. When false"
+              + " the plugin changes nothing and Spark behaves as stock.");
+
+  public static final ConfigOption<Boolean> FALLBACK_TO_STOCK_EXECUTION =
+      ConfigOption.booleanOption("spark.rtm.fallbackToStockExecution", false)
+          .doc("When true, a continuous-trigger query the real-time engine cannot run is left to"
+              + " Spark's own continuous processing (with its own checks and limits) and a warning is"
+              + " logged. When false (default) such a query fails at start with RTM_UNSUPPORTED_OPERATOR.");
+
+  public static final ConfigOption<Integer> SOURCE_QUEUE_SIZE =
+      ConfigOption.intOption("spark.rtm.source.queueSize", 1024)
+          .atLeast(1)
+          .doc("Rows a source task reads ahead of its operators; bounds source-side memory per task."
+              + " When full, the source reader stops reading (backpressure to the broker). Larger"
+              + " queues absorb bursts, smaller ones bound memory more tightly.");
+
+  public static final ConfigOption<Long> EPOCH_POLL_INTERVAL_MS =
+      ConfigOption.longOption("spark.rtm.source.epochPollIntervalMs", 10L)
+          .atLeast(1)
+          .doc("How often a source task asks the driver whether the epoch moved on. Bounds how late"
+              + " an epoch's barrier leaves the source after the trigger fires (commit delay, not"
+              + " record latency: rows never wait for epochs). Smaller values cost more driver RPCs.");
+
+  public static final ConfigOption<Long> SLOT_WAIT_MS =
+      ConfigOption.longOption("spark.rtm.scheduling.slotWaitMs", 10000L)
+          .atLeast(0)
+          .doc("How long a starting query waits for enough free task slots (every task of every"
+              + " stage runs at once for the life of the query) before it fails with"
+              + " RTM_INSUFFICIENT_TASK_SLOTS. Covers executors that are still registering.");
+
+  public static final ConfigOption<Long> PRODUCER_WAIT_MS =
+      ConfigOption.longOption("spark.rtm.scheduling.producerWaitMs", 60000L)
+          .atLeast(1)
+          .doc("How long a downstream task waits for every upstream producer task to publish its"
+              + " shuffle address before it fails the query.");
+
+  // ---------------------------------------------------------------------------------------------
+  // Shuffle transport (module rtm-shuffle)
+  // ---------------------------------------------------------------------------------------------
+
+  public static final ConfigOption<Integer> SHUFFLE_BUFFER_SIZE_BYTES =
+      ConfigOption.intOption("spark.rtm.shuffle.bufferSizeBytes", 32768)
+          .atLeast(64)
+          .doc("Size of one shuffle network buffer (a batch of records sent as one frame); also the"
+              + " unit of credit and of queue bounds. Larger buffers cost fewer frames and syscalls"
+              + " under load but raise memory per channel (bufferSize x queue/credit counts).");
+
+  public static final ConfigOption<Long> SHUFFLE_MAX_FLUSH_DELAY_MICROS =
+      ConfigOption.longOption("spark.rtm.shuffle.maxFlushDelayMicros", 500L)
+          .atLeast(0)
+          .doc("Longest time a partially filled buffer waits for more records before it is sent;"
+              + " bounds the batching latency added to a record at low rates. Smaller values lower"
+              + " latency but send more, smaller frames; 0 sends every record immediately.");
+
+  public static final ConfigOption<Integer> SHUFFLE_CREDITS_PER_CHANNEL =
+      ConfigOption.intOption("spark.rtm.shuffle.creditsPerChannel", 8)
+          .atLeast(1)
+          .doc("Receive buffers a consumer grants each producer; bounds consumer memory per channel"
+              + " to this many buffers. More credit hides network round trips at high throughput,"
+              + " fewer credits make backpressure reach the producer sooner.");
+
+  public static final ConfigOption<Integer> SHUFFLE_PRODUCER_QUEUE_BUFFERS =
+      ConfigOption.intOption("spark.rtm.shuffle.producerQueueBuffers", 8)
+          .atLeast(1)
+          .doc("Full buffers a producer queues per subpartition before emitting blocks"
+              + " (backpressure); bounds producer memory per subpartition. A deeper queue absorbs"
+              + " bursts, a shallower one keeps less in-flight data and latency under overload.");
+
+  public static final ConfigOption<Integer> SHUFFLE_CONNECT_TIMEOUT_MS =
+      ConfigOption.intOption("spark.rtm.shuffle.connectTimeoutMs", 30000)
+          .atLeast(1)
+          .doc("How long a consumer keeps trying to open a connection to a producer before the"
+              + " task fails. Longer tolerates slow executor start-up, shorter detects a dead or"
+              + " unreachable executor sooner.");
+
+  public static final ConfigOption<Integer> SHUFFLE_HEARTBEAT_INTERVAL_MS =
+      ConfigOption.intOption("spark.rtm.shuffle.heartbeatIntervalMs", 2000)
+          .atLeast(1)
+          .doc("Interval at which an otherwise idle shuffle connection sends a heartbeat frame so"
+              + " the peer can tell silence from death. Must be well below peerTimeoutMs; shorter"
+              + " intervals cost a little more traffic on idle connections.");
+
+  public static final ConfigOption<Integer> SHUFFLE_PEER_TIMEOUT_MS =
+      ConfigOption.intOption("spark.rtm.shuffle.peerTimeoutMs", 10000)
+          .atLeast(1)
+          .doc("Silence after which a shuffle peer is considered dead and the task fails; bounds"
+              + " how long a hung or partitioned executor stalls the query. Too short turns long GC"
+              + " pauses into failures, too long delays recovery.");
+
+  public static final ConfigOption<Integer> SHUFFLE_IO_THREADS =
+      ConfigOption.intOption("spark.rtm.shuffle.ioThreads", 2)
+          .atLeast(1)
+          .doc("Netty event-loop threads per JVM shared by all shuffle connections (the first"
+              + " configuration to start the transport in a JVM wins). More threads spread many"
+              + " connections over more cores but compete with task threads for CPU.");
+
+  public static final ConfigOption<Integer> SHUFFLE_SUBSCRIBE_WAIT_MS =
+      ConfigOption.intOption("spark.rtm.shuffle.subscribeWaitMs", 30000)
+          .atLeast(0)
+          .doc("How long a producer holds a subscription for a partition that is not registered"
+              + " yet (the map task may start after the reduce task), and how long a closed"
+              + " partition keeps data for a consumer that never subscribed. Longer tolerates task"
+              + " start-up skew, shorter reports mis-addressed subscriptions sooner.");
+
+  public static final ConfigOption<Integer> SHUFFLE_PORT =
+      ConfigOption.intOption("spark.rtm.shuffle.port", 0)
+          .atLeast(0)
+          .doc("TCP port the per-executor shuffle server binds; 0 picks a free ephemeral port,"
+              + " which avoids clashes between executors on one host but needs firewalls to allow"
+              + " the ephemeral range.");
+
+  public static final ConfigOption<String> SHUFFLE_BIND_HOST =
+      ConfigOption.stringOption("spark.rtm.shuffle.bindHost", "")
+          .doc("Address the per-executor shuffle server binds and advertises. Empty (default) uses"
+              + " the address Spark advertises for the executor (spark.driver.host in local mode).");
+
+  /** Every option declared above, in declaration order. */
+  public static List<ConfigOption<?>> all() {
+    return List.of(
+        REAL_TIME_MODE_ENABLED,
+        FALLBACK_TO_STOCK_EXECUTION,
+        SOURCE_QUEUE_SIZE,
+        EPOCH_POLL_INTERVAL_MS,
+        SLOT_WAIT_MS,
+        PRODUCER_WAIT_MS,
+        SHUFFLE_BUFFER_SIZE_BYTES,
+        SHUFFLE_MAX_FLUSH_DELAY_MICROS,
+        SHUFFLE_CREDITS_PER_CHANNEL,
+        SHUFFLE_PRODUCER_QUEUE_BUFFERS,
+        SHUFFLE_CONNECT_TIMEOUT_MS,
+        SHUFFLE_HEARTBEAT_INTERVAL_MS,
+        SHUFFLE_PEER_TIMEOUT_MS,
+        SHUFFLE_IO_THREADS,
+        SHUFFLE_SUBSCRIBE_WAIT_MS,
+        SHUFFLE_PORT,
+        SHUFFLE_BIND_HOST);
+  }
+}

@@ -1,0 +1,16 @@
+package io.rtm.shuffle;
+
+import java.util.Objects;
+
+/** Where the shuffle server hosting map task {@code mapIndex}'s partition listens. */
+public record ProducerAddress(int mapIndex, String host, int port) {
+  public ProducerAddress {
+    Objects.requireNonNull(host, "host");
+    if (mapIndex < 0) {
+      throw new IllegalArgumentException("mapIndex must be >= 0, got " + mapIndex);
+    }
+    if (port <= 0 || port > 65535) {
+      throw new IllegalArgumentException("port out of range: " + port);
+    }
+  }
+}
