@@ -27,7 +27,7 @@ class RtmOptionsTest {
   @Test
   void everyOptionIsDocumentedAndVersioned() {
     for (ConfigOption<?> o : RtmOptions.all()) {
-      assertThat(o.key()).startsWith("spark.rtm.");
+      assertThat(o.key()).startsWith("spark.");
       assertThat(o.doc()).as(o.key()).isNotBlank().endsWith(".");
       assertThat(o.since()).as(o.key()).isEqualTo("0.1.0");
       assertThat(o.defaultValue()).as(o.key()).isNotNull();
