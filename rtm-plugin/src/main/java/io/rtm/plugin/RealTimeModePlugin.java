@@ -74,9 +74,11 @@ public final class RealTimeModePlugin implements SparkPlugin {
     }
 
     /**
-     * The address consumers reach this JVM at: the one Spark advertises for it. A local-mode
-     * executor is the driver, whose address is spark.driver.host (its hostname may resolve to an
-     * interface the user did not choose).
+     * The address consumers reach this JVM at: the one Spark advertises for it. A cluster
+     * executor's block manager is registered before plugins start and carries the executor's
+     * advertised host ({@code PluginContext.hostname()} fails on executors in Spark 4.2.0: their
+     * RpcEnv is client-only and has no address). A local-mode executor is the driver, whose
+     * address is spark.driver.host (its hostname may resolve to an interface the user did not choose).
      */
     private static String advertisedHost(PluginContext ctx, Map<String, String> conf) {
       String configured = conf.get(io.rtm.config.RtmOptions.SHUFFLE_BIND_HOST.key());
@@ -84,9 +86,10 @@ public final class RealTimeModePlugin implements SparkPlugin {
         return configured;
       }
       if ("driver".equals(ctx.executorID())) {
-        return conf.getOrDefault("spark.driver.host", ctx.hostname());
+        return conf.getOrDefault("spark.driver.host", "127.0.0.1");
       }
-      return ctx.hostname();
+      org.apache.spark.storage.BlockManagerId id = org.apache.spark.SparkEnv.get().blockManager().blockManagerId();
+      return id != null ? id.host() : ctx.hostname();
     }
 
     @Override

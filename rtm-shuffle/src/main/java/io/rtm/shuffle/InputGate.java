@@ -151,7 +151,10 @@ public final class InputGate implements AutoCloseable {
     }
   }
 
-  /** The array holding the current record; valid until the next call to {@link #next()}. */
+  /**
+   * The array holding the current record: the received buffer itself, not a copy, so it must be
+   * treated as read-only and not retained past the next call to {@link #next()}.
+   */
   public byte[] recordArray() {
     return currentArray;
   }
@@ -262,6 +265,11 @@ public final class InputGate implements AutoCloseable {
    * epoch or the input, else null.
    */
   private GateResult takeNextElement() throws InterruptedException {
+    // Spark cancels tasks by interrupting them; honour that at every buffer boundary, not only
+    // when input runs dry, so a busy reducer is cancelled promptly too.
+    if (Thread.interrupted()) {
+      throw new InterruptedException("InputGate for " + describeSubscription() + " interrupted");
+    }
     RemoteInputChannel ch;
     Object element;
     lock.lock();

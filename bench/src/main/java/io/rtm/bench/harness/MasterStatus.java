@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** The standalone master's view of its workers, from its web UI's {@code /json/} endpoint. */
 public final class MasterStatus {
@@ -24,6 +25,15 @@ public final class MasterStatus {
 
   /** The workers the master knows, dead ones included; empty if the UI is not up yet. */
   public static List<Worker> workers(int webUiPort) {
+    return fetch(webUiPort).orElse(List.of());
+  }
+
+  /** Whether the master answers: its UI serves status only once the master endpoint runs. */
+  public static boolean isUp(int webUiPort) {
+    return fetch(webUiPort).isPresent();
+  }
+
+  private static Optional<List<Worker>> fetch(int webUiPort) {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + webUiPort + "/json/"))
             .timeout(Duration.ofSeconds(5))
@@ -31,7 +41,7 @@ public final class MasterStatus {
     try {
       HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
-        return List.of();
+        return Optional.empty();
       }
       List<Worker> workers = new ArrayList<>();
       for (JsonNode node : JSON.readTree(response.body()).path("workers")) {
@@ -44,12 +54,12 @@ public final class MasterStatus {
                 node.path("cores").asInt(),
                 node.path("coresused").asInt()));
       }
-      return workers;
+      return Optional.of(workers);
     } catch (IOException e) {
-      return List.of();
+      return Optional.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return List.of();
+      return Optional.empty();
     }
   }
 

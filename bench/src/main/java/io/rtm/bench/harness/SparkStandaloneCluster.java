@@ -57,6 +57,8 @@ public final class SparkStandaloneCluster implements AutoCloseable {
         new SparkStandaloneCluster(dir, SparkHome.create(dir.resolve("spark-home")), coresPerWorker);
     try {
       cluster.startMaster();
+      // A worker that finds no master retries only after 5-15 s; waiting for the master is faster.
+      cluster.awaitMaster();
       for (int i = 0; i < workers; i++) {
         cluster.startWorker(i);
       }
@@ -151,7 +153,8 @@ public final class SparkStandaloneCluster implements AutoCloseable {
     JavaCommand command =
         JavaCommand.main(mainClass)
             .classpath(home.classpath())
-            .jvmArgs(DAEMON_HEAP)
+            // Small heaps: serial GC costs nothing here and spares GC threads on a two-core machine.
+            .jvmArgs(DAEMON_HEAP, "-XX:+UseSerialGC")
             .jvmArgs(JavaCommand.SPARK_JAVA17_OPTIONS);
     for (Map.Entry<String, String> e : environment().entrySet()) {
       command.env(e.getKey(), e.getValue());
@@ -167,6 +170,20 @@ public final class SparkStandaloneCluster implements AutoCloseable {
         "SPARK_SCALA_VERSION", "2.13",
         "SPARK_LOCAL_IP", "127.0.0.1",
         "SPARK_LOG_DIR", dir.resolve("logs").toString());
+  }
+
+  private void awaitMaster() {
+    Poll.until(
+        "Spark master at " + masterUrl(),
+        STARTUP_TIMEOUT,
+        Duration.ofMillis(100),
+        () -> {
+          if (!master.isAlive()) {
+            throw new IllegalStateException("spark master exited:\n" + master.tail(40));
+          }
+          return MasterStatus.isUp(webUiPort);
+        },
+        this::diagnostics);
   }
 
   private void awaitAliveWorkers(int expected) {
