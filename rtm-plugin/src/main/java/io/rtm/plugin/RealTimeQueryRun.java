@@ -62,7 +62,11 @@ final class RealTimeQueryRun {
 
     List<JavaFutureAction<Void>> jobs = new ArrayList<>();
     CompletableFuture<Integer> firstEnded = new CompletableFuture<>();
-    List<Thread> waiters = new ArrayList<>();
+    CompletableFuture<String> firstTaskFailure = new CompletableFuture<>();
+    StageFailureListener failures = new StageFailureListener(runId, firstTaskFailure);
+    sc.addSparkListener(failures);
+    firstTaskFailure.thenRun(() -> firstEnded.complete(-1));
+    sc.setLocalProperty(StageFailureListener.RUN_ID_PROPERTY, runId);
     try {
       // Consumers first: they wait for their producers' addresses, so start order is free, but
       // starting sinks first means no producer ever waits on a consumer that is not scheduled.
@@ -84,15 +88,18 @@ final class RealTimeQueryRun {
         }, "rtm-stage-waiter-" + stage.id());
         waiter.setDaemon(true);
         waiter.start();
-        waiters.add(waiter);
       }
       int endedStage = awaitFirst(firstEnded);
+      if (endedStage < 0) {
+        String[] failure = firstTaskFailure.getNow("|").split("\\|", 2);
+        throw RtmErrors.stageFailed(failure[0], runId, new TaskFailure(failure[1]));
+      }
       JavaFutureAction<Void> ended = jobs.get(stages.size() - 1 - endedStage);
       try {
         ended.get();
         throw new IllegalStateException("Real-time stage " + endedStage + " ended although the query runs");
       } catch (ExecutionException e) {
-        throw RtmErrors.stageFailed(endedStage, runId, e.getCause());
+        throw RtmErrors.stageFailed("stage " + endedStage, runId, e.getCause());
       } catch (CancellationException e) {
         LOG.info("Real-time run {} stage {} was cancelled", runId, endedStage);
       }
@@ -103,7 +110,21 @@ final class RealTimeQueryRun {
       for (JavaFutureAction<Void> job : jobs) {
         job.cancel(true);
       }
+      sc.removeSparkListener(failures);
+      sc.setLocalProperty(StageFailureListener.RUN_ID_PROPERTY, null);
       DriverServices.registry().forget(runId);
+    }
+  }
+
+  /** A task's failure as the scheduler reported it (its exception lives on the executor). */
+  static final class TaskFailure extends RuntimeException {
+    TaskFailure(String description) {
+      super(description, null, false, false);
+    }
+
+    @Override
+    public String toString() {
+      return getMessage();
     }
   }
 

@@ -3,7 +3,8 @@ package io.rtm.shuffle;
 import java.util.Objects;
 
 /** Where the shuffle server hosting map task {@code mapIndex}'s partition listens. */
-public record ProducerAddress(int mapIndex, String host, int port) {
+// Serializable: producer addresses travel from the driver to consumer tasks in plugin RPC replies.
+public record ProducerAddress(int mapIndex, String host, int port) implements java.io.Serializable {
   public ProducerAddress {
     Objects.requireNonNull(host, "host");
     if (mapIndex < 0) {

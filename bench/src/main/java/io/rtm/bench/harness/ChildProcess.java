@@ -47,8 +47,7 @@ public final class ChildProcess implements AutoCloseable {
           new ProcessBuilder(command)
               .directory(workingDir.toFile())
               .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-              .redirectInput(ProcessBuilder.Redirect.PIPE);
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
       builder.environment().putAll(env);
       ChildProcess child = new ChildProcess(name, builder.start(), logFile);
       LIVE.add(child);

@@ -1,15 +1,18 @@
 package io.rtm.bench.harness;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -62,7 +65,7 @@ public final class JavaCommand {
 
   public JavaCommand classpath(List<Path> entries) {
     return classpath(
-        entries.stream().map(Path::toString).collect(Collectors.joining(java.io.File.pathSeparator)));
+        entries.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
   }
 
   /** A classpath string; wildcards such as {@code jars/*} are expanded by the launcher. */
@@ -106,10 +109,10 @@ public final class JavaCommand {
   }
 
   /** Runs the JVM to completion; fails with the output's tail unless it exits with 0. */
-  public void run(String name, Path workingDir, Path logFile, java.time.Duration timeout) {
+  public void run(String name, Path workingDir, Path logFile, Duration timeout) {
     ChildProcess child = start(name, workingDir, logFile);
     try {
-      if (!child.process().waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      if (!child.process().waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         child.kill();
         throw new IllegalStateException(
             name + " did not finish in " + timeout + ":\n" + child.tail(40));

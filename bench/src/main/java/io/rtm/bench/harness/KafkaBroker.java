@@ -62,7 +62,12 @@ public final class KafkaBroker implements AutoCloseable {
     Path config = dir.resolve("server.properties");
     Dirs.write(config, serverProperties(port, controllerPort, dir.resolve("data")));
     Dirs.write(dir.resolve("log4j2.properties"), LOG4J2);
-    format(dir, config);
+    try {
+      format(dir, config);
+    } catch (RuntimeException e) {
+      Dirs.deleteRecursively(dir); // the exception carries the tool's output
+      throw e;
+    }
     KafkaBroker broker = new KafkaBroker(dir, port, config);
     try {
       broker.launch();

@@ -22,6 +22,10 @@ import java.util.Map;
  * executor plugin), with {@code spark.executor.extraClassPath} pointing at a local jar: driver and
  * executors share this machine's file system. Keep {@code spark.executor.memory} at most 1g, the
  * memory each worker offers.
+ *
+ * <p>Run the driver JVM with environment variable {@code SPARK_LOCAL_IP=127.0.0.1} (Surefire's
+ * {@code environmentVariables}): Spark reads it only from the environment, and without it the
+ * driver resolves the host name to a non-loopback interface.
  */
 public final class SparkStandaloneCluster implements AutoCloseable {
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(90);

@@ -43,8 +43,9 @@ public final class RtmErrors {
     return build("RTM_PLUGIN_NOT_LOADED", null);
   }
 
-  public static RealTimeModeException stageFailed(int stage, String run, Throwable cause) {
-    return build("RTM_STAGE_FAILED", cause, "stage", String.valueOf(stage), "run", run,
+  /** @param failed what failed, e.g. "stage 1" or "task 2 of Spark stage 5 on executor 1" */
+  public static RealTimeModeException stageFailed(String failed, String run, Throwable cause) {
+    return build("RTM_STAGE_FAILED", cause, "failed", failed, "run", run,
         "cause", String.valueOf(rootCause(cause)));
   }
 

@@ -30,7 +30,7 @@ class RtmErrorsTest {
         RtmErrors.multipleInputsInStage(2, "a, b"),
         RtmErrors.insufficientTaskSlots(1, 0, 0, "s"),
         RtmErrors.pluginNotLoaded(),
-        RtmErrors.stageFailed(1, "run", new IllegalStateException("boom"))}) {
+        RtmErrors.stageFailed("stage 1", "run", new IllegalStateException("boom"))}) {
       assertThat(templates).containsKey(e.getCondition());
       assertThat(e.getMessage()).as(e.getCondition()).doesNotContainPattern("<[a-zA-Z]+>");
     }
@@ -38,7 +38,7 @@ class RtmErrorsTest {
 
   @Test
   void stageFailureNamesTheRootCause() {
-    RealTimeModeException e = RtmErrors.stageFailed(1, "run-1",
+    RealTimeModeException e = RtmErrors.stageFailed("stage 1", "run-1",
         new RuntimeException("wrapper", new java.io.IOException("peer 127.0.0.1:5000 lost")));
     assertThat(e.getMessage()).contains("stage 1").contains("peer 127.0.0.1:5000 lost");
     assertThat(e.getCause()).hasMessage("wrapper");
