@@ -2,7 +2,7 @@ package io.rtm.plugin;
 
 import io.rtm.operators.registry.ExecutorServices;
 import io.rtm.operators.registry.LookupProducers;
-import io.rtm.operators.registry.ProducerAddresses;
+import io.rtm.operators.registry.RegistryWire;
 import io.rtm.operators.registry.ProducerRegistry;
 import io.rtm.operators.registry.RegisterProducer;
 import io.rtm.shuffle.ShuffleServer;
@@ -43,15 +43,12 @@ public final class RealTimeModePlugin implements SparkPlugin {
 
     @Override
     public Object receive(Object message) {
-      if (message instanceof RegisterProducer register) {
+      Object decoded = RegistryWire.decode(message);
+      if (decoded instanceof RegisterProducer register) {
         registry.register(register);
         return Boolean.TRUE;
       }
-      if (message instanceof LookupProducers lookup) {
-        ProducerAddresses found = registry.lookup(lookup);
-        return found != null ? found : Boolean.FALSE;
-      }
-      throw new IllegalArgumentException("Unknown real-time mode plugin message: " + message);
+      return RegistryWire.encodeProducers(registry.lookup((LookupProducers) decoded));
     }
 
     @Override

@@ -46,7 +46,7 @@ public final class ExecutorServices {
   }
 
   public void registerProducer(String queryRunId, int stageId, int mapIndex) throws Exception {
-    plugin.ask(new RegisterProducer(queryRunId, stageId, mapIndex, server.host(), server.port()));
+    plugin.ask(RegistryWire.encode(new RegisterProducer(queryRunId, stageId, mapIndex, server.host(), server.port())));
   }
 
   /** Waits until every producer of the stage registered, then returns them in map-index order. */
@@ -55,10 +55,10 @@ public final class ExecutorServices {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
     long backoffMs = 5;
     while (true) {
-      Object answer = plugin.ask(new LookupProducers(queryRunId, stageId, expected));
-      // The driver answers Boolean.FALSE while some producer has not registered yet.
-      if (answer instanceof ProducerAddresses addresses) {
-        return addresses.producers();
+      List<ProducerAddress> producers =
+          RegistryWire.decodeProducers(plugin.ask(RegistryWire.encode(new LookupProducers(queryRunId, stageId, expected))));
+      if (producers != null) {
+        return producers;
       }
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(

@@ -21,7 +21,7 @@ public final class ProducerRegistry {
   }
 
   /** All producers of the stage in map-index order, or null while some have not registered. */
-  public ProducerAddresses lookup(LookupProducers msg) {
+  public List<ProducerAddress> lookup(LookupProducers msg) {
     Map<Integer, ProducerAddress> byMap = stages.get(new StageKey(msg.queryRunId(), msg.stageId()));
     if (byMap == null || byMap.size() < msg.expected()) {
       return null;
@@ -34,7 +34,7 @@ public final class ProducerRegistry {
       }
       list.add(a);
     }
-    return new ProducerAddresses(list);
+    return list;
   }
 
   public void forget(String queryRunId) {
