@@ -3,7 +3,9 @@ package io.rtm.plugin;
 import io.rtm.plugin.errors.RealTimeModeException;
 import io.rtm.plugin.errors.RtmErrors;
 import java.util.Map;
+import org.apache.spark.sql.catalyst.expressions.aggregate.AggregateExpression;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.streaming.OutputMode;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -13,7 +15,6 @@ import scala.jdk.javaapi.CollectionConverters;
 final class QuerySupport {
   /** Streaming operators the engine does not run yet, with the reason users see. */
   private static final Map<String, String> UNSUPPORTED = Map.ofEntries(
-      Map.entry("Aggregate", "streaming aggregations need the non-blocking stateful operators"),
       Map.entry("Distinct", "streaming distinct needs the non-blocking stateful operators"),
       Map.entry("Deduplicate", "streaming deduplication needs the non-blocking stateful operators"),
       Map.entry("DeduplicateWithinWatermark", "streaming deduplication needs the non-blocking stateful operators"),
@@ -28,10 +29,19 @@ final class QuerySupport {
 
   private QuerySupport() {}
 
-  /** The first reason the query cannot run, or null when it can. */
-  static RealTimeModeException check(LogicalPlan plan) {
+  /** The first reason the query cannot run in the given output mode, or null when it can. */
+  static RealTimeModeException check(LogicalPlan plan, OutputMode outputMode) {
     if (plan.isStreaming()) {
       String name = plan.nodeName();
+      if (name.equals("Aggregate")) {
+        if (!outputMode.equals(OutputMode.Update())) {
+          return RtmErrors.unsupportedOutputMode(outputMode.toString(), name,
+              "streaming aggregations emit per record in update mode; window-final append output is not supported yet");
+        }
+        if (plan.expressions().exists(e -> e.exists(x -> x instanceof AggregateExpression ae && ae.isDistinct()))) {
+          return RtmErrors.unsupportedOperator(name, "distinct aggregates (count(DISTINCT ...)) are not supported yet");
+        }
+      }
       String reason = UNSUPPORTED.get(name);
       if (reason != null) {
         return RtmErrors.unsupportedOperator(name, reason);
@@ -44,7 +54,7 @@ final class QuerySupport {
       }
     }
     for (LogicalPlan child : CollectionConverters.asJava(plan.children())) {
-      RealTimeModeException e = check(child);
+      RealTimeModeException e = check(child, outputMode);
       if (e != null) {
         return e;
       }

@@ -27,7 +27,7 @@ final class RealTimeModeStrategy extends SparkStrategy {
     if (plan instanceof WriteToContinuousDataSource w
         && PluginSettings.enabled(session)
         && DriverServices.isLoaded()
-        && !(PluginSettings.fallbackToStock(session) && QuerySupport.check(w.query()) != null)) {
+        && !(PluginSettings.fallbackToStock(session) && QuerySupport.check(w.query(), org.apache.spark.sql.streaming.OutputMode.Update()) != null)) {
       SparkPlan root = new RealTimeWriteExec(w.write(), planLater(w.query()));
       return CollectionConverters.asScala(java.util.List.of(root)).toList();
     }

@@ -14,7 +14,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkContext;
+import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.connector.write.PhysicalWriteInfoImpl;
@@ -37,19 +39,25 @@ final class RealTimeQueryRun {
   private final StreamingWrite write;
   private final SparkPlan query;
   private final PluginSettings.QuerySettings settings;
+  private final SQLConf sqlConf;
+  private final Configuration hadoopConf;
   private final String runId = UUID.randomUUID().toString();
 
-  RealTimeQueryRun(SparkContext sc, StreamingWrite write, SparkPlan query, PluginSettings.QuerySettings settings) {
+  RealTimeQueryRun(SparkContext sc, StreamingWrite write, SparkPlan query, SQLConf sqlConf, Configuration hadoopConf) {
     this.sc = sc;
     this.write = write;
     this.query = query;
-    this.settings = settings;
+    this.sqlConf = sqlConf;
+    this.hadoopConf = hadoopConf;
+    this.settings = PluginSettings.forQuery(sc, sqlConf);
   }
 
   void run() {
     EpochCoordinatorClient coordinator =
         EpochCoordinatorClient.connect(sc.getLocalProperty(ContinuousKeys.EPOCH_COORDINATOR_ID_KEY));
-    List<PlannedStage> stages = StagePlanner.plan(query,
+    SparkPlan rewritten = new AggregationRewrite(sqlConf, hadoopConf)
+        .apply(StagePlanner.stripCodegen(query));
+    List<PlannedStage> stages = StagePlanner.plan(rewritten,
         n -> write.createStreamingWriterFactory(new PhysicalWriteInfoImpl(n)), settings);
     PlannedStage sink = stages.get(stages.size() - 1);
     PlannedStage source = stages.stream().filter(s -> s.input() instanceof StageInputSpec.Source).findFirst()

@@ -42,7 +42,7 @@ final class RealTimeTriggerRule extends Rule<LogicalPlan> {
     if (!DriverServices.isLoaded()) {
       throw RtmErrors.pluginNotLoaded();
     }
-    RealTimeModeException unsupported = QuerySupport.check(s.inputQuery());
+    RealTimeModeException unsupported = QuerySupport.check(s.inputQuery(), s.outputMode());
     if (unsupported != null) {
       if (PluginSettings.fallbackToStock(session)) {
         logWarning(() -> "Running on stock continuous processing: " + unsupported.getMessage());

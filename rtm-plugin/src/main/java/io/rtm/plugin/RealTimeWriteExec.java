@@ -42,7 +42,7 @@ public final class RealTimeWriteExec extends SparkPlan {
 
   @Override
   public RDD<InternalRow> doExecute() {
-    new RealTimeQueryRun(sparkContext(), write, query, PluginSettings.forQuery(sparkContext(), conf())).run();
+    new RealTimeQueryRun(sparkContext(), write, query, conf(), session().sessionState().newHadoopConf()).run();
     return sparkContext().emptyRDD(ClassTag$.MODULE$.apply(InternalRow.class));
   }
 

@@ -45,7 +45,7 @@ final class StagePlanner {
       "MapElementsExec", "MapPartitionsExec", "AppendColumnsExec", "AppendColumnsWithObjectExec",
       "GenerateExec", "ExpandExec", "BatchEvalPythonExec", "ArrowEvalPythonExec",
       "BroadcastHashJoinExec", "BroadcastNestedLoopJoinExec", "EventTimeWatermarkExec",
-      "EpochInputExec");
+      "EpochInputExec", "RealTimeAggregateExec");
 
   private final PluginSettings.QuerySettings settings;
   private final List<PlannedStage> stages = new ArrayList<>();

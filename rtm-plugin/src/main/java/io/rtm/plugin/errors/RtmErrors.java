@@ -26,6 +26,10 @@ public final class RtmErrors {
     return build("RTM_UNSUPPORTED_OPERATOR", null, "operator", operator, "reason", reason);
   }
 
+  public static RealTimeModeException unsupportedOutputMode(String mode, String operator, String reason) {
+    return build("RTM_UNSUPPORTED_OUTPUT_MODE", null, "mode", mode, "operator", operator, "reason", reason);
+  }
+
   public static RealTimeModeException unsupportedPartitioning(String partitioning, String operator) {
     return build("RTM_UNSUPPORTED_PARTITIONING", null, "partitioning", partitioning, "operator", operator);
   }

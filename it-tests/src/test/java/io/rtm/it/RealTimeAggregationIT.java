@@ -1,0 +1,243 @@
+package io.rtm.it;
+
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.window;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.rtm.bench.harness.KafkaBroker;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.spark.SparkThrowable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Streaming aggregations in real-time mode against stock micro-batch on the same input. */
+class RealTimeAggregationIT {
+  private static KafkaBroker broker;
+  private static SparkSession spark;
+  private static final AtomicInteger TOPICS = new AtomicInteger();
+  private final List<StreamingQuery> queries = new ArrayList<>();
+
+  @BeforeAll
+  static void start() {
+    broker = KafkaBroker.start(Sessions.workDir("kafka"));
+    spark = Sessions.realTime("local[8]").getOrCreate();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (spark != null) {
+      spark.stop();
+    }
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  @AfterEach
+  void stopQueries() {
+    for (StreamingQuery q : queries) {
+      try {
+        q.stop();
+      } catch (Exception ignored) {
+        // already failed as the test expected
+      }
+    }
+    spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "true");
+  }
+
+  private static String topic(String name, int partitions) {
+    String t = name + "-" + TOPICS.incrementAndGet();
+    broker.createTopic(t, partitions);
+    return t;
+  }
+
+  /** Keyed aggregation over declarative, imperative and typed-imperative functions. */
+  private static Dataset<Row> perAccount(Dataset<Row> events) {
+    return events.groupBy(col("account_id"))
+        .agg(count("*").as("n"), sum("amount").as("total"), avg("amount").as("mean"),
+            max("amount").as("top"), collect_set("merchant").as("merchants"))
+        .select(col("account_id").as("key"),
+            to_json(struct(col("n"), col("total"), col("mean"), col("top"),
+                org.apache.spark.sql.functions.array_sort(col("merchants")).as("merchants"))).as("value"));
+  }
+
+  /** The seed's fraud query: count per account per 1-second event-time window, after a filter. */
+  private static Dataset<Row> fraud(Dataset<Row> events) {
+    return events.filter(col("amount").gt(10.0))
+        .groupBy(window(col("ts"), "1 second"), col("account_id"))
+        .count()
+        .select(concat_ws("|", col("account_id"), col("window.start").cast("string")).as("key"),
+            to_json(struct(col("window.start").as("start"), col("count"))).as("value"));
+  }
+
+  private StreamingQuery start(BiFunction<SparkSession, String, Dataset<Row>> query, String in, String out,
+      Path checkpoint, Trigger trigger) {
+    StreamingQuery q;
+    try {
+      q = Queries.toKafka(query.apply(spark, in), broker.bootstrapServers(), out, checkpoint.toString())
+          .outputMode("update")
+          .trigger(trigger)
+          .start();
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException(e);
+    }
+    queries.add(q);
+    return q;
+  }
+
+  /** The last value written per key: the current result of every group in update mode. */
+  private static Map<String, String> lastPerKey(String topic) {
+    java.util.Properties p = new java.util.Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "last-" + topic + "-" + System.nanoTime());
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    Map<String, String> last = new LinkedHashMap<>();
+    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
+      c.subscribe(List.of(topic));
+      int idle = 0;
+      while (idle < 5) {
+        var records = c.poll(Duration.ofMillis(200));
+        idle = records.isEmpty() ? idle + 1 : 0;
+        for (ConsumerRecord<String, String> r : records) {
+          last.put(r.key(), r.value());
+        }
+      }
+    }
+    return last;
+  }
+
+  private Map<String, String> microBatchResult(BiFunction<SparkSession, String, Dataset<Row>> query, String in) {
+    String out = topic("mb", 1);
+    spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "false");
+    try {
+      StreamingQuery mb = start(query, in, out, Sessions.workDir("cp-mb"), Trigger.AvailableNow());
+      mb.awaitTermination();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    } finally {
+      spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "true");
+    }
+    return lastPerKey(out);
+  }
+
+  @Test
+  void keyedAggregationEqualsMicroBatch() throws Exception {
+    String in = topic("in", 2);
+    String out = topic("out", 1);
+    BiFunction<SparkSession, String, Dataset<Row>> q = (s, t) -> perAccount(Queries.events(s, broker.bootstrapServers(), t));
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers());
+         KafkaTopics.Collector collector = new KafkaTopics.Collector(broker.bootstrapServers(), out)) {
+      producer.sendRange(in, 0, 1500);
+      start(q, in, out, Sessions.workDir("cp"), Trigger.Continuous("200 milliseconds"));
+      // Update mode: one output row per input row.
+      await().atMost(Duration.ofSeconds(90)).until(() -> collector.values().size() >= 1500);
+      Map<String, String> expected = microBatchResult(q, in);
+      assertThat(expected).hasSize(37);
+      assertThat(lastPerKey(out)).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void theSeedFraudQueryEqualsMicroBatch() throws Exception {
+    String in = topic("in", 2);
+    String out = topic("out", 1);
+    BiFunction<SparkSession, String, Dataset<Row>> q = (s, t) -> fraud(Queries.events(s, broker.bootstrapServers(), t));
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers());
+         KafkaTopics.Collector collector = new KafkaTopics.Collector(broker.bootstrapServers(), out)) {
+      List<KafkaTopics.Sent> sent = producer.sendRange(in, 0, 1200);
+      long kept = sent.stream().filter(s -> Queries.kept(s.eventId())).count();
+      start(q, in, out, Sessions.workDir("cp"), Trigger.Continuous("100 milliseconds"));
+      await().atMost(Duration.ofSeconds(90)).until(() -> collector.values().size() >= kept);
+      assertThat(lastPerKey(out)).isEqualTo(microBatchResult(q, in));
+    }
+  }
+
+  @Test
+  void anAggregateUpdateLeavesLongBeforeItsEpochEnds() throws Exception {
+    String in = topic("in", 2);
+    String out = topic("out", 1);
+    Path checkpoint = Sessions.workDir("cp");
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers());
+         KafkaTopics.Collector collector = new KafkaTopics.Collector(broker.bootstrapServers(), out)) {
+      start((s, t) -> perAccount(Queries.events(s, broker.bootstrapServers(), t)), in, out, checkpoint,
+          Trigger.Continuous("60 seconds"));
+      producer.send(in, 1, "acct-1", 99.0, "warm");
+      await().atMost(Duration.ofSeconds(60)).until(() -> collector.values().size() == 1);
+      for (int i = 0; i < 3; i++) {
+        KafkaTopics.Sent sent = producer.send(in, 100 + i, "acct-1", 20.0, "probe");
+        int before = 1 + i;
+        await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(5))
+            .until(() -> collector.received().size() > before);
+        assertThat(collector.received().get(before).arrivedAtMs() - sent.sentAtMs()).isLessThan(1000);
+        assertThat(collector.received().get(before).value()).contains("\"n\":" + (2 + i));
+      }
+      assertThat(RealTimeModeITSupport.committedEpochs(checkpoint)).isLessThanOrEqualTo(1);
+    }
+  }
+
+  @Test
+  void aRestartInTheMiddleRestoresTheStateOfTheLastCommittedEpoch() throws Exception {
+    String in = topic("in", 2);
+    String out = topic("out", 1);
+    Path checkpoint = Sessions.workDir("cp");
+    BiFunction<SparkSession, String, Dataset<Row>> q = (s, t) -> perAccount(Queries.events(s, broker.bootstrapServers(), t));
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers());
+         KafkaTopics.Collector collector = new KafkaTopics.Collector(broker.bootstrapServers(), out)) {
+      StreamingQuery first = start(q, in, out, checkpoint, Trigger.Continuous("200 milliseconds"));
+      producer.sendRange(in, 0, 600);
+      await().atMost(Duration.ofSeconds(60)).until(() -> collector.values().size() >= 600);
+      await().atMost(Duration.ofSeconds(30)).until(() -> RealTimeModeITSupport.committedEpochs(checkpoint) >= 3);
+      producer.sendRange(in, 600, 200);
+      first.stop();
+      producer.sendRange(in, 800, 400);
+      start(q, in, out, checkpoint, Trigger.Continuous("200 milliseconds"));
+      // Every input leaves at least one update; replayed ones are re-aggregated on restored state.
+      await().atMost(Duration.ofSeconds(90)).until(() -> collector.values().size() >= 1200);
+      Map<String, String> expected = microBatchResult(q, in);
+      await().atMost(Duration.ofSeconds(30)).until(() -> lastPerKey(out).equals(expected));
+    }
+  }
+
+  @Test
+  void completeOutputModeIsRefusedAtStart() {
+    String in = topic("in", 1);
+    assertThatThrownBy(() -> Queries.toKafka(perAccount(Queries.events(spark, broker.bootstrapServers(), in)),
+            broker.bootstrapServers(), topic("out", 1), Sessions.workDir("cp").toString())
+        .outputMode("complete")
+        .trigger(Trigger.Continuous("1 second"))
+        .start())
+        .isInstanceOfSatisfying(SparkThrowable.class,
+            e -> assertThat(e.getCondition()).isEqualTo("RTM_UNSUPPORTED_OUTPUT_MODE"))
+        .hasMessageContaining("Aggregate");
+  }
+}

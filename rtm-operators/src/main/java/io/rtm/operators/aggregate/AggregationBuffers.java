@@ -1,0 +1,61 @@
+package io.rtm.operators.aggregate;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
+import org.apache.spark.sql.catalyst.expressions.aggregate.AggregateFunction;
+import org.apache.spark.sql.catalyst.expressions.aggregate.TypedImperativeAggregate;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Moves aggregation buffers between their working form (a generic row that may hold the Java
+ * objects of typed imperative aggregates such as collect_list) and their stored form (an UnsafeRow
+ * with those objects serialized, the same layout Spark's streaming aggregation keeps in state).
+ */
+final class AggregationBuffers {
+  private final DataType[] types;
+  private final List<TypedImperativeAggregate<Object>> typed = new ArrayList<>();
+  private final UnsafeProjection toStored;
+
+  @SuppressWarnings("unchecked")
+  AggregationBuffers(AggregateFunction[] functions, StructType bufferSchema) {
+    this.types = new DataType[bufferSchema.fields().length];
+    for (int i = 0; i < types.length; i++) {
+      types[i] = bufferSchema.fields()[i].dataType();
+    }
+    for (AggregateFunction f : functions) {
+      if (f instanceof TypedImperativeAggregate<?> t) {
+        typed.add((TypedImperativeAggregate<Object>) t);
+      }
+    }
+    this.toStored = UnsafeProjection.create(types);
+  }
+
+  GenericInternalRow newWorking() {
+    return new GenericInternalRow(types.length);
+  }
+
+  /** Copies a stored buffer into the working row, turning serialized typed buffers into objects. */
+  void load(UnsafeRow stored, GenericInternalRow working) {
+    for (int i = 0; i < types.length; i++) {
+      working.update(i, stored.isNullAt(i) ? null : stored.get(i, types[i]));
+    }
+    for (TypedImperativeAggregate<Object> t : typed) {
+      int offset = t.mutableAggBufferOffset();
+      byte[] bytes = (byte[]) working.get(offset, types[offset]);
+      working.update(offset, bytes == null ? t.createAggregationBuffer() : t.deserialize(bytes));
+    }
+  }
+
+  /** The stored form of a working buffer; serializes typed buffers in place, so evaluate first. */
+  UnsafeRow store(InternalRow working) {
+    for (TypedImperativeAggregate<Object> t : typed) {
+      t.serializeAggregateBufferInPlace(working);
+    }
+    return toStored.apply(working);
+  }
+}

@@ -1,0 +1,118 @@
+package io.rtm.plugin;
+
+import io.rtm.operators.aggregate.EpochStateStores;
+import io.rtm.operators.aggregate.RealTimeAggregateExec;
+import io.rtm.plugin.errors.RtmErrors;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.NamedExpression;
+import org.apache.spark.sql.catalyst.expressions.aggregate.AggregateExpression;
+import org.apache.spark.sql.catalyst.expressions.aggregate.Complete$;
+import org.apache.spark.sql.catalyst.types.DataTypeUtils;
+import org.apache.spark.sql.execution.ProjectExec;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.aggregate.BaseAggregateExec;
+import org.apache.spark.sql.execution.exchange.ShuffleExchangeExec;
+import org.apache.spark.sql.execution.streaming.operators.stateful.StateStoreSaveExec;
+import org.apache.spark.sql.execution.streaming.operators.stateful.StatefulOperatorStateInfo;
+import org.apache.spark.sql.execution.streaming.state.StateStoreConf;
+import org.apache.spark.sql.internal.SQLConf;
+import org.apache.spark.util.SerializableConfiguration;
+import scala.collection.immutable.Seq;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * Replaces Spark's streaming aggregation chain with the non-blocking {@link RealTimeAggregateExec}.
+ *
+ * <p>Spark 4.2.0 plans a streaming aggregation ({@code AggUtils.planStreamingAggregation}) as
+ * {@code final agg <- StateStoreSave <- merge <- StateStoreRestore <- merge <- Exchange <- partial agg}.
+ * Every aggregate in it consumes its whole input before it emits, so it would emit only when an epoch
+ * ends. The rewrite keeps the exchange (rows still meet their group in one task), removes the
+ * partial aggregate (the producer ships the raw rows plus any computed grouping column) and puts one
+ * row-at-a-time operator in place of the reducer side, using the state location Spark assigned to
+ * the {@code StateStoreSave} (checkpoint, operator id).
+ */
+final class AggregationRewrite {
+  private final SQLConf conf;
+  private final Configuration hadoopConf;
+
+  AggregationRewrite(SQLConf conf, Configuration hadoopConf) {
+    this.conf = conf;
+    this.hadoopConf = hadoopConf;
+  }
+
+  SparkPlan apply(SparkPlan node) {
+    if (node instanceof BaseAggregateExec finalAgg && finalAgg.child() instanceof StateStoreSaveExec save) {
+      return replace(finalAgg, save);
+    }
+    List<SparkPlan> children = new ArrayList<>();
+    boolean changed = false;
+    for (SparkPlan child : CollectionConverters.asJava(node.children())) {
+      SparkPlan rewritten = apply(child);
+      changed |= rewritten != child;
+      children.add(rewritten);
+    }
+    return changed ? node.withNewChildren(CollectionConverters.asScala(children).toSeq()) : node;
+  }
+
+  private SparkPlan replace(BaseAggregateExec finalAgg, StateStoreSaveExec save) {
+    ShuffleExchangeExec exchange = exchangeUnder(save);
+    if (!(exchange.child() instanceof BaseAggregateExec partialAgg)) {
+      throw RtmErrors.unsupportedOperator(((SparkPlan) finalAgg).nodeName(),
+          "the streaming aggregation has no partial aggregate below its exchange (an unexpected plan shape)");
+    }
+    SparkPlan mapSide = apply(partialAgg.child());
+    Set<Long> present = CollectionConverters.asJava(mapSide.output()).stream()
+        .map(a -> a.exprId().id()).collect(Collectors.toSet());
+    List<NamedExpression> shipped = new ArrayList<>(CollectionConverters.asJava(mapSide.output()));
+    for (NamedExpression g : CollectionConverters.asJava(partialAgg.groupingExpressions())) {
+      if (!present.contains(g.exprId().id())) {
+        shipped.add(g); // a computed grouping key (groupBy(expr)) travels with the row
+      }
+    }
+    SparkPlan project = new ProjectExec(CollectionConverters.asScala(shipped).toList(), mapSide);
+    SparkPlan newExchange = exchange.withNewChildren(CollectionConverters.asScala(List.of(project)).toSeq());
+
+    List<AggregateExpression> complete = new ArrayList<>();
+    List<Attribute> bufferAttributes = new ArrayList<>();
+    for (AggregateExpression ae : CollectionConverters.asJava(partialAgg.aggregateExpressions())) {
+      if (ae.isDistinct()) {
+        throw RtmErrors.unsupportedOperator(ae.sql(), "distinct aggregates are not supported in real-time mode yet");
+      }
+      complete.add(new AggregateExpression(ae.aggregateFunction(), Complete$.MODULE$, false, ae.filter(), ae.resultId()));
+      bufferAttributes.addAll(CollectionConverters.asJava(ae.aggregateFunction().aggBufferAttributes()));
+    }
+    List<Attribute> keys = new ArrayList<>();
+    for (NamedExpression g : CollectionConverters.asJava(finalAgg.groupingExpressions())) {
+      keys.add(g.toAttribute());
+    }
+    StatefulOperatorStateInfo info = save.stateInfo().get();
+    EpochStateStores stores = new EpochStateStores(
+        info.checkpointLocation(), info.queryRunId(), info.operatorId(),
+        DataTypeUtils.fromAttributes(seq(keys)), DataTypeUtils.fromAttributes(seq(bufferAttributes)),
+        new StateStoreConf(conf, scala.collection.immutable.Map$.MODULE$.empty()),
+        new SerializableConfiguration(hadoopConf));
+    return new RealTimeAggregateExec(finalAgg.groupingExpressions(), seq(complete),
+        finalAgg.aggregateAttributes(), finalAgg.resultExpressions(), stores, newExchange);
+  }
+
+  private static ShuffleExchangeExec exchangeUnder(SparkPlan save) {
+    SparkPlan p = save;
+    while (!(p instanceof ShuffleExchangeExec)) {
+      if (p.children().size() != 1) {
+        throw RtmErrors.unsupportedOperator(save.nodeName(),
+            "the streaming aggregation has no exchange below its state store (an unexpected plan shape)");
+      }
+      p = p.children().head();
+    }
+    return (ShuffleExchangeExec) p;
+  }
+
+  private static <T> Seq<T> seq(List<T> list) {
+    return CollectionConverters.asScala(list).toList();
+  }
+}
