@@ -19,7 +19,6 @@ import org.apache.spark.sql.execution.aggregate.BaseAggregateExec;
 import org.apache.spark.sql.execution.exchange.ShuffleExchangeExec;
 import org.apache.spark.sql.execution.streaming.operators.stateful.StateStoreSaveExec;
 import org.apache.spark.sql.execution.streaming.operators.stateful.StatefulOperatorStateInfo;
-import org.apache.spark.sql.execution.streaming.state.StateStoreConf;
 import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.util.SerializableConfiguration;
 import scala.collection.immutable.Seq;
@@ -94,7 +93,7 @@ final class AggregationRewrite {
     EpochStateStores stores = new EpochStateStores(
         info.checkpointLocation(), info.queryRunId(), info.operatorId(),
         DataTypeUtils.fromAttributes(seq(keys)), DataTypeUtils.fromAttributes(seq(bufferAttributes)),
-        new StateStoreConf(conf, scala.collection.immutable.Map$.MODULE$.empty()),
+        StateStoreSettings.forRealTime(conf),
         new SerializableConfiguration(hadoopConf));
     return new RealTimeAggregateExec(finalAgg.groupingExpressions(), seq(complete),
         finalAgg.aggregateAttributes(), finalAgg.resultExpressions(), stores, newExchange);

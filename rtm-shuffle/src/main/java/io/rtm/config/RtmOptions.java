@@ -58,6 +58,16 @@ public final class RtmOptions {
           .doc("How long a downstream task waits for every upstream producer task to publish its"
               + " shuffle address before it fails the query.");
 
+  public static final ConfigOption<String> STATE_STORE_PROVIDER =
+      ConfigOption.stringOption("spark.rtm.state.providerClass",
+              "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider")
+          .doc("State store provider of real-time stateful operators when"
+              + " spark.sql.streaming.stateStore.providerClass is not set explicitly. Real-time"
+              + " operators commit a state version every epoch (every trigger interval); RocksDB with"
+              + " changelog checkpointing (turned on with it unless set explicitly) commits only the"
+              + " changes, while the HDFS-backed default copies the whole state map per version. An"
+              + " explicit spark.sql.streaming.stateStore.providerClass always wins.");
+
   // ---------------------------------------------------------------------------------------------
   // Shuffle transport (module rtm-shuffle)
   // ---------------------------------------------------------------------------------------------
@@ -147,6 +157,7 @@ public final class RtmOptions {
         EPOCH_POLL_INTERVAL_MS,
         SLOT_WAIT_MS,
         PRODUCER_WAIT_MS,
+        STATE_STORE_PROVIDER,
         SHUFFLE_BUFFER_SIZE_BYTES,
         SHUFFLE_MAX_FLUSH_DELAY_MICROS,
         SHUFFLE_CREDITS_PER_CHANNEL,

@@ -1,0 +1,30 @@
+package io.rtm.plugin;
+
+import io.rtm.config.RtmOptions;
+import org.apache.spark.sql.execution.streaming.state.StateStoreConf;
+import org.apache.spark.sql.internal.SQLConf;
+
+/**
+ * The state store configuration of real-time stateful operators. They commit a version per epoch,
+ * so the provider must not copy the whole state per version: unless the user chose a provider,
+ * RocksDB with changelog checkpointing ({@link RtmOptions#STATE_STORE_PROVIDER}).
+ */
+final class StateStoreSettings {
+  static final String PROVIDER_KEY = "spark.sql.streaming.stateStore.providerClass";
+  static final String CHANGELOG_KEY = "spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled";
+
+  private StateStoreSettings() {}
+
+  static StateStoreConf forRealTime(SQLConf conf) {
+    SQLConf effective = conf.clone();
+    if (!conf.contains(PROVIDER_KEY)) {
+      String provider = conf.getConfString(RtmOptions.STATE_STORE_PROVIDER.key(),
+          RtmOptions.STATE_STORE_PROVIDER.defaultValue());
+      effective.setConfString(PROVIDER_KEY, provider);
+      if (!conf.contains(CHANGELOG_KEY)) {
+        effective.setConfString(CHANGELOG_KEY, "true");
+      }
+    }
+    return new StateStoreConf(effective, scala.collection.immutable.Map$.MODULE$.empty());
+  }
+}
