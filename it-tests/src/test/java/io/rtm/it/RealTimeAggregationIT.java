@@ -138,6 +138,11 @@ class RealTimeAggregationIT {
 
   private Map<String, String> microBatchResult(BiFunction<SparkSession, String, Dataset<Row>> query, String in) {
     String out = topic("mb", 1);
+    microBatchResult(query, in, out);
+    return lastPerKey(out);
+  }
+
+  private void microBatchResult(BiFunction<SparkSession, String, Dataset<Row>> query, String in, String out) {
     spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "false");
     try {
       StreamingQuery mb = start(query, in, out, Sessions.workDir("cp-mb"), Trigger.AvailableNow());
@@ -147,7 +152,6 @@ class RealTimeAggregationIT {
     } finally {
       spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "true");
     }
-    return lastPerKey(out);
   }
 
   @Test
@@ -226,6 +230,80 @@ class RealTimeAggregationIT {
       Map<String, String> expected = microBatchResult(q, in);
       await().atMost(Duration.ofSeconds(30)).until(() -> lastPerKey(out).equals(expected));
     }
+  }
+
+  private static Map<String, Long> multiset(List<String> values) {
+    return values.stream().collect(java.util.stream.Collectors.groupingBy(v -> v, java.util.stream.Collectors.counting()));
+  }
+
+  private List<String> microBatchValues(BiFunction<SparkSession, String, Dataset<Row>> query, String in, long expected) {
+    String out = topic("mb", 1);
+    try (KafkaTopics.Collector mb = new KafkaTopics.Collector(broker.bootstrapServers(), out)) {
+      microBatchResult(query, in, out);
+      await().atMost(Duration.ofSeconds(30)).until(() -> mb.values().size() >= expected);
+      return mb.values();
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void dropDuplicatesEmitsTheFirstRowOfEachKeyLikeMicroBatch() throws Exception {
+    String in = topic("in", 2);
+    String out = topic("out", 1);
+    BiFunction<SparkSession, String, Dataset<Row>> q = (s, t) -> Queries.events(s, broker.bootstrapServers(), t)
+        .dropDuplicates("event_id")
+        .select(col("account_id").as("key"), to_json(struct(col("event_id"), col("merchant"))).as("value"));
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers());
+         KafkaTopics.Collector collector = new KafkaTopics.Collector(broker.bootstrapServers(), out)) {
+      producer.sendRange(in, 0, 400);
+      producer.sendRange(in, 200, 400); // ids 200..399 again, and 400..599 new
+      start(q, in, out, Sessions.workDir("cp"), Trigger.Continuous("200 milliseconds"));
+      await().atMost(Duration.ofSeconds(90)).until(() -> collector.values().size() >= 600);
+      List<String> expected = microBatchValues(q, in, 600);
+      assertThat(expected).hasSize(600);
+      assertThat(multiset(collector.values())).isEqualTo(multiset(expected));
+    }
+  }
+
+  @Test
+  void streamStaticBroadcastJoinEqualsMicroBatch() throws Exception {
+    String in = topic("in", 2);
+    String out = topic("out", 1);
+    Path dim = Sessions.workDir("dim").resolve("accounts.parquet");
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 37; i += 2) {
+      rows.add(org.apache.spark.sql.RowFactory.create("acct-" + i, "region-" + (i % 5)));
+    }
+    spark.createDataFrame(rows, new org.apache.spark.sql.types.StructType()
+            .add("account_id", "string").add("region", "string"))
+        .write().parquet(dim.toString());
+    BiFunction<SparkSession, String, Dataset<Row>> q = (s, t) -> Queries.events(s, broker.bootstrapServers(), t)
+        .join(org.apache.spark.sql.functions.broadcast(s.read().parquet(dim.toString())), "account_id")
+        .select(col("account_id").as("key"), to_json(struct(col("event_id"), col("region"))).as("value"));
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers());
+         KafkaTopics.Collector collector = new KafkaTopics.Collector(broker.bootstrapServers(), out)) {
+      List<KafkaTopics.Sent> sent = producer.sendRange(in, 0, 740);
+      long expectedCount = sent.stream().filter(x -> (x.eventId() % 37) % 2 == 0).count();
+      start(q, in, out, Sessions.workDir("cp"), Trigger.Continuous("200 milliseconds"));
+      await().atMost(Duration.ofSeconds(90)).until(() -> collector.values().size() >= expectedCount);
+      List<String> expected = microBatchValues(q, in, expectedCount);
+      assertThat(multiset(collector.values())).isEqualTo(multiset(expected)).hasSize((int) expectedCount);
+    }
+  }
+
+  @Test
+  void aWatermarkedAggregationIsRefusedAtStartUntilWatermarksFlowInBand() {
+    String in = topic("in", 1);
+    assertThatThrownBy(() -> Queries.toKafka(fraud(Queries.events(spark, broker.bootstrapServers(), in)
+                .withWatermark("ts", "5 seconds")),
+            broker.bootstrapServers(), topic("out", 1), Sessions.workDir("cp").toString())
+        .outputMode("update")
+        .trigger(Trigger.Continuous("1 second"))
+        .start())
+        .isInstanceOfSatisfying(SparkThrowable.class,
+            e -> assertThat(e.getCondition()).isEqualTo("RTM_UNSUPPORTED_OPERATOR"))
+        .hasMessageContaining("withWatermark");
   }
 
   @Test

@@ -16,7 +16,6 @@ final class QuerySupport {
   /** Streaming operators the engine does not run yet, with the reason users see. */
   private static final Map<String, String> UNSUPPORTED = Map.ofEntries(
       Map.entry("Distinct", "streaming distinct needs the non-blocking stateful operators"),
-      Map.entry("Deduplicate", "streaming deduplication needs the non-blocking stateful operators"),
       Map.entry("DeduplicateWithinWatermark", "streaming deduplication needs the non-blocking stateful operators"),
       Map.entry("FlatMapGroupsWithState", "arbitrary stateful processing is not supported in real-time mode"),
       Map.entry("FlatMapGroupsInPandasWithState", "arbitrary stateful processing is not supported in real-time mode"),
@@ -29,10 +28,27 @@ final class QuerySupport {
 
   private QuerySupport() {}
 
+  private static boolean hasWatermark(LogicalPlan plan) {
+    if (plan.nodeName().equals("EventTimeWatermark")) {
+      return true;
+    }
+    for (LogicalPlan child : CollectionConverters.asJava(plan.children())) {
+      if (hasWatermark(child)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The first reason the query cannot run in the given output mode, or null when it can. */
   static RealTimeModeException check(LogicalPlan plan, OutputMode outputMode) {
     if (plan.isStreaming()) {
       String name = plan.nodeName();
+      if ((name.equals("Aggregate") || name.equals("Deduplicate")) && hasWatermark(plan)) {
+        return RtmErrors.unsupportedOperator(name,
+            "stateful operators over a watermarked stream (withWatermark) need in-band watermarks, not supported yet;"
+                + " remove withWatermark to keep all state");
+      }
       if (name.equals("Aggregate")) {
         if (!outputMode.equals(OutputMode.Update())) {
           return RtmErrors.unsupportedOutputMode(outputMode.toString(), name,

@@ -55,7 +55,7 @@ final class RealTimeQueryRun {
   void run() {
     EpochCoordinatorClient coordinator =
         EpochCoordinatorClient.connect(sc.getLocalProperty(ContinuousKeys.EPOCH_COORDINATOR_ID_KEY));
-    SparkPlan rewritten = new AggregationRewrite(sqlConf, hadoopConf)
+    SparkPlan rewritten = new StatefulRewrite(sqlConf, hadoopConf)
         .apply(StagePlanner.stripCodegen(query));
     List<PlannedStage> stages = StagePlanner.plan(rewritten,
         n -> write.createStreamingWriterFactory(new PhysicalWriteInfoImpl(n)), settings);

@@ -45,7 +45,7 @@ final class StagePlanner {
       "MapElementsExec", "MapPartitionsExec", "AppendColumnsExec", "AppendColumnsWithObjectExec",
       "GenerateExec", "ExpandExec", "BatchEvalPythonExec", "ArrowEvalPythonExec",
       "BroadcastHashJoinExec", "BroadcastNestedLoopJoinExec", "EventTimeWatermarkExec",
-      "EpochInputExec", "RealTimeAggregateExec");
+      "EpochInputExec", "RealTimeAggregateExec", "RealTimeDeduplicateExec");
 
   private final PluginSettings.QuerySettings settings;
   private final List<PlannedStage> stages = new ArrayList<>();
@@ -149,9 +149,8 @@ final class StagePlanner {
     if (node instanceof InputAdapter a) {
       return stripCodegen(a.child());
     }
-    if (node instanceof BroadcastExchangeLike) {
-      return node;
-    }
+    // Broadcast (static) sides too: CollapseCodegenStages later runs over the whole stage, and a
+    // generated subtree left inside would be wrapped a second time.
     List<SparkPlan> children = new ArrayList<>();
     for (SparkPlan child : CollectionConverters.asJava(node.children())) {
       children.add(stripCodegen(child));

@@ -82,10 +82,9 @@ public final class RealTimeAggregateExec extends SparkPlan {
     EpochStateStores stores = stateStores;
     return child.execute().toJavaRDD().mapPartitionsWithIndex(
         (Integer partition, Iterator<InternalRow> rows) -> {
-          TaskContext context = TaskContext.get();
-          EpochAggregation aggregation = EpochAggregation.forTask(context, partition,
-              () -> new RowAggregator(grouping, input, expressions, aggregates, results), stores);
-          return aggregation.run(rows);
+          return EpochStatefulTask.forTask(TaskContext.get(), partition, stores,
+              () -> new EpochAggregation(new RowAggregator(grouping, input, expressions, aggregates, results), stores))
+              .run(rows);
         }, true).rdd();
   }
 

@@ -2,6 +2,7 @@ package io.rtm.plugin;
 
 import io.rtm.operators.aggregate.EpochStateStores;
 import io.rtm.operators.aggregate.RealTimeAggregateExec;
+import io.rtm.operators.aggregate.RealTimeDeduplicateExec;
 import io.rtm.plugin.errors.RtmErrors;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,14 +19,19 @@ import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.aggregate.BaseAggregateExec;
 import org.apache.spark.sql.execution.exchange.ShuffleExchangeExec;
 import org.apache.spark.sql.execution.streaming.operators.stateful.StateStoreSaveExec;
+import org.apache.spark.sql.execution.streaming.operators.stateful.StreamingDeduplicateExec;
 import org.apache.spark.sql.execution.streaming.operators.stateful.StatefulOperatorStateInfo;
 import org.apache.spark.sql.internal.SQLConf;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.SerializableConfiguration;
 import scala.collection.immutable.Seq;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * Replaces Spark's streaming aggregation chain with the non-blocking {@link RealTimeAggregateExec}.
+ * Replaces Spark's blocking stateful operators with the real-time ones: the streaming aggregation
+ * chain with {@link RealTimeAggregateExec}, {@code StreamingDeduplicateExec} with
+ * {@link RealTimeDeduplicateExec}.
  *
  * <p>Spark 4.2.0 plans a streaming aggregation ({@code AggUtils.planStreamingAggregation}) as
  * {@code final agg <- StateStoreSave <- merge <- StateStoreRestore <- merge <- Exchange <- partial agg}.
@@ -35,11 +41,11 @@ import scala.jdk.javaapi.CollectionConverters;
  * row-at-a-time operator in place of the reducer side, using the state location Spark assigned to
  * the {@code StateStoreSave} (checkpoint, operator id).
  */
-final class AggregationRewrite {
+final class StatefulRewrite {
   private final SQLConf conf;
   private final Configuration hadoopConf;
 
-  AggregationRewrite(SQLConf conf, Configuration hadoopConf) {
+  StatefulRewrite(SQLConf conf, Configuration hadoopConf) {
     this.conf = conf;
     this.hadoopConf = hadoopConf;
   }
@@ -47,6 +53,12 @@ final class AggregationRewrite {
   SparkPlan apply(SparkPlan node) {
     if (node instanceof BaseAggregateExec finalAgg && finalAgg.child() instanceof StateStoreSaveExec save) {
       return replace(finalAgg, save);
+    }
+    if (node instanceof StreamingDeduplicateExec dedup) {
+      StatefulOperatorStateInfo info = dedup.stateInfo().get();
+      StructType dummyValue = new StructType().add("__dummy__", DataTypes.NullType);
+      EpochStateStores stores = stores(info, DataTypeUtils.fromAttributes(dedup.keyExpressions()), dummyValue);
+      return new RealTimeDeduplicateExec(dedup.keyExpressions(), stores, apply(dedup.child()));
     }
     List<SparkPlan> children = new ArrayList<>();
     boolean changed = false;
@@ -89,14 +101,16 @@ final class AggregationRewrite {
     for (NamedExpression g : CollectionConverters.asJava(finalAgg.groupingExpressions())) {
       keys.add(g.toAttribute());
     }
-    StatefulOperatorStateInfo info = save.stateInfo().get();
-    EpochStateStores stores = new EpochStateStores(
-        info.checkpointLocation(), info.queryRunId(), info.operatorId(),
-        DataTypeUtils.fromAttributes(seq(keys)), DataTypeUtils.fromAttributes(seq(bufferAttributes)),
-        StateStoreSettings.forRealTime(conf),
-        new SerializableConfiguration(hadoopConf));
+    EpochStateStores stores = stores(save.stateInfo().get(),
+        DataTypeUtils.fromAttributes(seq(keys)), DataTypeUtils.fromAttributes(seq(bufferAttributes)));
     return new RealTimeAggregateExec(finalAgg.groupingExpressions(), seq(complete),
         finalAgg.aggregateAttributes(), finalAgg.resultExpressions(), stores, newExchange);
+  }
+
+  /** The operator's state, where Spark's planner put it: checkpoint location and operator id. */
+  private EpochStateStores stores(StatefulOperatorStateInfo info, StructType keySchema, StructType valueSchema) {
+    return new EpochStateStores(info.checkpointLocation(), info.queryRunId(), info.operatorId(),
+        keySchema, valueSchema, StateStoreSettings.forRealTime(conf), new SerializableConfiguration(hadoopConf));
   }
 
   private static ShuffleExchangeExec exchangeUnder(SparkPlan save) {

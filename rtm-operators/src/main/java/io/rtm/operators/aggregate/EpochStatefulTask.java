@@ -1,0 +1,106 @@
+package io.rtm.operators.aggregate;
+
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.apache.spark.TaskContext;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.execution.streaming.continuous.EpochTracker$;
+import org.apache.spark.sql.execution.streaming.state.StateStore;
+
+/**
+ * Runs a stateful operator's rows epoch by epoch inside a long-lived task: opens the epoch's state
+ * store version when the epoch's input starts, hands every row and the store to the operator, and
+ * commits the store when the epoch's input ends (its barrier has passed). The operator is built once
+ * per task, so code generation is not repeated per epoch.
+ *
+ * <p>Owned by the task thread. {@code store} is the open store of the current epoch, or null
+ * between epochs; the task's completion listener aborts it if the task dies inside an epoch.
+ */
+public final class EpochStatefulTask {
+  /** One stateful operator's work on one row: the row to emit, or null to emit nothing. */
+  public interface RowOperator {
+    InternalRow process(InternalRow row, StateStore store);
+  }
+
+  private static final Map<String, EpochStatefulTask> BY_TASK = new ConcurrentHashMap<>();
+
+  private final int partition;
+  private final RowOperator operator;
+  private final EpochStateStores stores;
+  private StateStore store;
+
+  private EpochStatefulTask(int partition, RowOperator operator, EpochStateStores stores) {
+    this.partition = partition;
+    this.operator = operator;
+    this.stores = stores;
+  }
+
+  /** The operator's task-scoped instance, created on the task's first epoch. */
+  public static EpochStatefulTask forTask(TaskContext context, int partition, EpochStateStores stores,
+      Supplier<RowOperator> operator) {
+    String key = context.taskAttemptId() + "/" + stores.operatorId();
+    return BY_TASK.computeIfAbsent(key, k -> {
+      EpochStatefulTask created = new EpochStatefulTask(partition, operator.get(), stores);
+      context.addTaskCompletionListener(ctx -> {
+        BY_TASK.remove(k);
+        created.abortOpenEpoch();
+      });
+      return created;
+    });
+  }
+
+  /** This epoch's output: one pass over its input, then the state commit. */
+  public Iterator<InternalRow> run(Iterator<InternalRow> input) {
+    store = stores.open(partition, currentEpoch());
+    return new Iterator<>() {
+      private InternalRow pending;
+
+      @Override
+      public boolean hasNext() {
+        while (pending == null && input.hasNext()) {
+          pending = operator.process(input.next(), store);
+        }
+        if (pending != null) {
+          return true;
+        }
+        commitEpoch();
+        return false;
+      }
+
+      @Override
+      public InternalRow next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        InternalRow row = pending;
+        pending = null;
+        return row;
+      }
+    };
+  }
+
+  private void commitEpoch() {
+    if (store != null) {
+      store.commit();
+      store = null;
+    }
+  }
+
+  private void abortOpenEpoch() {
+    if (store != null && !store.hasCommitted()) {
+      store.abort();
+    }
+    store = null;
+  }
+
+  private static long currentEpoch() {
+    scala.Option<Object> epoch = EpochTracker$.MODULE$.getCurrentEpoch();
+    if (epoch.isEmpty()) {
+      throw new IllegalStateException("A real-time stateful operator runs outside a real-time stage task (no epoch)");
+    }
+    return (Long) epoch.get();
+  }
+}
