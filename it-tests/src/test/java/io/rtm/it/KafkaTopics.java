@@ -37,7 +37,18 @@ final class KafkaTopics {
     }
 
     Sent send(String topic, long eventId, String account, double amount, String merchant) {
-      String json = Events.json(eventId, account, amount, merchant);
+      return sendJson(topic, eventId, account, Events.json(eventId, account, amount, merchant));
+    }
+
+    /** An event with an explicit event time (ISO-8601), for event-time tests. */
+    Sent sendAt(String topic, long eventId, String account, double amount, String isoTime) {
+      String json = String.format(java.util.Locale.ROOT,
+          "{\"event_id\":%d,\"account_id\":\"%s\",\"amount\":%.1f,\"merchant\":\"m\",\"ts\":\"%s\"}",
+          eventId, account, amount, isoTime);
+      return sendJson(topic, eventId, account, json);
+    }
+
+    private Sent sendJson(String topic, long eventId, String account, String json) {
       try {
         long now = System.currentTimeMillis();
         RecordMetadata m = producer.send(new ProducerRecord<>(topic, account, json)).get();

@@ -292,18 +292,86 @@ class RealTimeAggregationIT {
     }
   }
 
+  private static final java.time.Instant BASE = java.time.Instant.parse("2026-01-01T00:00:00Z");
+
+  /** Event i happens at BASE + 50 ms * i on account i % 5: every 1-second window holds 4 per account. */
+  private static void sendTimed(KafkaTopics.Producer producer, String in, long from, long to) {
+    for (long i = from; i < to; i++) {
+      producer.sendAt(in, i, "acct-" + (i % 5), 50.0, BASE.plusMillis(50 * i).toString());
+    }
+  }
+
+  private static Dataset<Row> windowedAppend(SparkSession s, String in) {
+    return fraud(Queries.events(s, broker.bootstrapServers(), in).withWatermark("ts", "2 seconds"));
+  }
+
+  private StreamingQuery startAppend(BiFunction<SparkSession, String, Dataset<Row>> query, String in, String out,
+      Path checkpoint, Trigger trigger) throws Exception {
+    StreamingQuery q = Queries.toKafka(query.apply(spark, in), broker.bootstrapServers(), out, checkpoint.toString())
+        .outputMode("append")
+        .trigger(trigger)
+        .start();
+    queries.add(q);
+    return q;
+  }
+
   @Test
-  void aWatermarkedAggregationIsRefusedAtStartUntilWatermarksFlowInBand() {
-    String in = topic("in", 1);
-    assertThatThrownBy(() -> Queries.toKafka(fraud(Queries.events(spark, broker.bootstrapServers(), in)
-                .withWatermark("ts", "5 seconds")),
-            broker.bootstrapServers(), topic("out", 1), Sessions.workDir("cp").toString())
-        .outputMode("update")
-        .trigger(Trigger.Continuous("1 second"))
-        .start())
-        .isInstanceOfSatisfying(SparkThrowable.class,
-            e -> assertThat(e.getCondition()).isEqualTo("RTM_UNSUPPORTED_OPERATOR"))
-        .hasMessageContaining("withWatermark");
+  void appendModeWindowsLeaveOnceWhenTheWatermarkPassesThemNotAtEpochEnds() throws Exception {
+    String in = topic("in", 2);
+    String out = topic("out", 1);
+    Path checkpoint = Sessions.workDir("cp");
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers());
+         KafkaTopics.Collector collector = new KafkaTopics.Collector(broker.bootstrapServers(), out)) {
+      startAppend(RealTimeAggregationIT::windowedAppend, in, out, checkpoint, Trigger.Continuous("60 seconds"));
+      sendTimed(producer, in, 0, 400);
+      // Max event time 19.95 s, delay 2 s: windows ending at or before 17.95 s are final, 17 per account.
+      await().atMost(Duration.ofSeconds(30)).until(() -> collector.values().size() >= 85);
+      assertThat(RealTimeModeITSupport.committedEpochs(checkpoint))
+          .as("windows left inside the first 60 s epoch").isLessThanOrEqualTo(1);
+
+      // A late event for a closed window is dropped; later events close further windows.
+      producer.sendAt(in, 10_000, "acct-0", 50.0, BASE.plusMillis(500).toString());
+      sendTimed(producer, in, 400, 440); // up to 21.95 s: closes the windows [17 s, 18 s) and [18 s, 19 s)
+      await().atMost(Duration.ofSeconds(30)).until(() -> collector.values().size() >= 95);
+
+      java.util.Set<String> windows = new java.util.HashSet<>();
+      for (int w = 0; w < 19; w++) {
+        for (int a = 0; a < 5; a++) {
+          windows.add(String.format(java.util.Locale.ROOT, "acct-%d|2026-01-01 00:00:%02d", a, w));
+        }
+      }
+      Map<String, String> last = lastPerKey(out);
+      assertThat(collector.values()).hasSize(95); // each window exactly once, the late event nowhere
+      assertThat(last.keySet()).isEqualTo(windows);
+      assertThat(last.values()).allSatisfy(v -> assertThat(v).endsWith("\"count\":4}"));
+    }
+  }
+
+  @Test
+  void appendModeWindowsEqualMicroBatch() throws Exception {
+    String in = topic("in", 2);
+    String out = topic("out", 1);
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers());
+         KafkaTopics.Collector collector = new KafkaTopics.Collector(broker.bootstrapServers(), out)) {
+      sendTimed(producer, in, 0, 400);
+      startAppend(RealTimeAggregationIT::windowedAppend, in, out, Sessions.workDir("cp"),
+          Trigger.Continuous("200 milliseconds"));
+      await().atMost(Duration.ofSeconds(60)).until(() -> collector.values().size() >= 85);
+      String mbOut = topic("mb", 1);
+      spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "false");
+      try {
+        startAppend(RealTimeAggregationIT::windowedAppend, in, mbOut, Sessions.workDir("cp-mb"), Trigger.AvailableNow())
+            .awaitTermination();
+      } finally {
+        spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "true");
+      }
+      Map<String, String> microBatch = lastPerKey(mbOut);
+      assertThat(microBatch).isNotEmpty();
+      Map<String, String> realTime = lastPerKey(out);
+      // Every window stock Spark closed, real-time mode closed with the same count.
+      microBatch.forEach((k, v) -> assertThat(realTime).containsEntry(k, v));
+      assertThat(realTime).hasSize(85);
+    }
   }
 
   @Test

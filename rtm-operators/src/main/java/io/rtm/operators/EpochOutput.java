@@ -8,6 +8,9 @@ public interface EpochOutput extends AutoCloseable {
 
   void write(InternalRow row) throws Exception;
 
+  /** The task's event-time watermark rose; rows written before it stay before it. */
+  default void watermark(long watermarkMs) throws Exception {}
+
   /** Every row of the epoch was written: pass the barrier on (shuffle) or commit (sink). */
   void endEpoch(long epoch) throws Exception;
 

@@ -1,5 +1,7 @@
 package io.rtm.operators;
 
+import io.rtm.operators.eventtime.TaskEventTime;
+import io.rtm.operators.eventtime.WatermarkTick;
 import io.rtm.shuffle.GateResult;
 import io.rtm.shuffle.InputGate;
 import java.util.Iterator;
@@ -18,11 +20,21 @@ import org.apache.spark.unsafe.Platform;
 public final class ShuffleEpochInput implements EpochInput {
   private final InputGate gate;
   private final UnsafeRow row;
+  private final TaskEventTime eventTime;
+  private final boolean watermarkTicks;
   private long lastEndedEpoch;
 
-  public ShuffleEpochInput(InputGate gate, int numFields, long startEpoch) {
-    this.gate = gate;
+  /**
+   * @param eventTime the task's event-time view, which in-band watermarks update
+   * @param watermarkTicks hand {@link WatermarkTick#ROW} to the operator above when the watermark
+   *     rises without a record (only when that operator understands it)
+   */
+  public ShuffleEpochInput(InputGate gate, int numFields, long startEpoch, TaskEventTime eventTime,
+      boolean watermarkTicks) {
+    this.gate = gate.reportWatermarks();
     this.row = new UnsafeRow(numFields);
+    this.eventTime = eventTime;
+    this.watermarkTicks = watermarkTicks;
     this.lastEndedEpoch = startEpoch - 1;
   }
 
@@ -30,11 +42,12 @@ public final class ShuffleEpochInput implements EpochInput {
   public Iterator<InternalRow> nextEpoch() {
     return new Iterator<>() {
       private boolean pending;
+      private boolean pendingTick;
       private boolean ended;
 
       @Override
       public boolean hasNext() {
-        if (pending) {
+        if (pending || pendingTick) {
           return true;
         }
         if (ended) {
@@ -43,6 +56,14 @@ public final class ShuffleEpochInput implements EpochInput {
         GateResult result;
         try {
           result = gate.next();
+          while (result == GateResult.WATERMARK) {
+            eventTime.inputWatermark(gate.currentWatermarkMs());
+            if (watermarkTicks) {
+              pendingTick = true;
+              return true;
+            }
+            result = gate.next();
+          }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new TaskStoppedException(e);
@@ -66,6 +87,10 @@ public final class ShuffleEpochInput implements EpochInput {
       public InternalRow next() {
         if (!hasNext()) {
           throw new NoSuchElementException();
+        }
+        if (pendingTick) {
+          pendingTick = false;
+          return WatermarkTick.ROW;
         }
         pending = false;
         return row;

@@ -2,6 +2,7 @@ package io.rtm.operators;
 
 import io.rtm.shuffle.EpochBarrier;
 import io.rtm.shuffle.ResultPartition;
+import io.rtm.shuffle.WatermarkAdvance;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
@@ -40,6 +41,11 @@ public final class ShuffleEpochOutput implements EpochOutput {
       unsafe.writeToMemory(scratch, Platform.BYTE_ARRAY_OFFSET);
       partition.emitRecord(target, scratch, 0, size);
     }
+  }
+
+  @Override
+  public void watermark(long watermarkMs) throws InterruptedException {
+    partition.broadcastEvent(new WatermarkAdvance(watermarkMs));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.rtm.operators;
 
+import io.rtm.operators.eventtime.TaskEventTime;
 import io.rtm.operators.registry.ExecutorServices;
 import io.rtm.shuffle.InputGate;
 import io.rtm.shuffle.ProducerAddress;
@@ -34,15 +35,16 @@ public sealed interface StageInputSpec extends Serializable {
   }
 
   /** Subpartition {@code partition} of every producer task of the upstream stage. */
-  record Shuffle(int upstreamStageId, int upstreamPartitions, int numFields, long producerWaitMs)
-      implements StageInputSpec {
+  record Shuffle(int upstreamStageId, int upstreamPartitions, int numFields, long producerWaitMs,
+      boolean watermarkTicks) implements StageInputSpec {
     @Override
     public EpochInput open(StageContext stage, int partition, TaskContext context, EpochCoordination coordinator)
         throws Exception {
       List<ProducerAddress> producers = ExecutorServices.get()
           .awaitProducers(stage.queryRunId(), upstreamStageId, upstreamPartitions, producerWaitMs);
       InputGate gate = InputGate.connect(stage.transportConf(), stage.queryRunId(), upstreamStageId, partition, producers);
-      return new ShuffleEpochInput(gate, numFields, stage.startEpoch());
+      return new ShuffleEpochInput(gate, numFields, stage.startEpoch(),
+          TaskEventTime.of(context.taskAttemptId()), watermarkTicks);
     }
   }
 

@@ -2,6 +2,8 @@ package io.rtm.operators;
 
 import io.rtm.compat.ContinuousKeys;
 import io.rtm.compat.EpochCoordinatorClient;
+import io.rtm.operators.eventtime.TaskEventTime;
+import io.rtm.operators.eventtime.WatermarkForwarder;
 import io.rtm.shuffle.ShuffleTransportConf;
 import java.util.Collections;
 import org.apache.spark.Partition;
@@ -24,9 +26,11 @@ public final class StageTaskRDD extends RDD<Object> {
   private final StageInputSpec input;
   private final StageOutputSpec output;
   private final ShuffleTransportConf transportConf;
+  private final long watermarkIdleTimeoutMs;
 
+  /** @param watermarkIdleTimeoutMs negative unless the stage holds a watermark operator */
   public StageTaskRDD(RDD<InternalRow> operators, String queryRunId, int stageId,
-      StageInputSpec input, StageOutputSpec output, ShuffleTransportConf transportConf) {
+      StageInputSpec input, StageOutputSpec output, ShuffleTransportConf transportConf, long watermarkIdleTimeoutMs) {
     super(operators, ClassTag$.MODULE$.apply(Object.class));
     this.operators = operators;
     this.queryRunId = queryRunId;
@@ -34,6 +38,7 @@ public final class StageTaskRDD extends RDD<Object> {
     this.input = input;
     this.output = output;
     this.transportConf = transportConf;
+    this.watermarkIdleTimeoutMs = watermarkIdleTimeoutMs;
   }
 
   @Override
@@ -62,6 +67,7 @@ public final class StageTaskRDD extends RDD<Object> {
         runEpochs(split, context, in, out, startEpoch);
       } finally {
         TaskInputs.unregister(context.taskAttemptId());
+        TaskEventTime.forget(context.taskAttemptId());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -77,13 +83,17 @@ public final class StageTaskRDD extends RDD<Object> {
   private void runEpochs(Partition split, TaskContext context, EpochInput in, EpochOutput out, long startEpoch)
       throws Exception {
     long epoch = startEpoch;
+    WatermarkForwarder watermarks = new WatermarkForwarder(TaskEventTime.of(context.taskAttemptId()), out,
+        watermarkIdleTimeoutMs);
     while (!context.isInterrupted()) {
       out.beginEpoch(epoch);
       try {
         scala.collection.Iterator<InternalRow> rows = operators.compute(split, context);
         while (rows.hasNext()) {
           out.write(rows.next());
+          watermarks.afterRow();
         }
+        watermarks.atEpochEnd();
       } catch (Exception | Error e) {
         out.abortEpoch();
         throw e;

@@ -43,6 +43,7 @@ final class PluginSettings {
       long epochPollIntervalMs,
       long slotWaitMs,
       long producerWaitMs,
+      long watermarkIdleTimeoutMs,
       ShuffleTransportConf transportConf) implements Serializable {}
 
   static QuerySettings forQuery(SparkContext sc, SQLConf conf) {
@@ -57,6 +58,7 @@ final class PluginSettings {
         get(conf, RtmOptions.EPOCH_POLL_INTERVAL_MS),
         get(conf, RtmOptions.SLOT_WAIT_MS),
         get(conf, RtmOptions.PRODUCER_WAIT_MS),
+        get(conf, RtmOptions.WATERMARK_IDLE_TIMEOUT_MS),
         ShuffleTransportConf.fromMap(rtmKeys));
   }
 }

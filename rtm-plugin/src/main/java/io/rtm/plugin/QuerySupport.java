@@ -44,15 +44,16 @@ final class QuerySupport {
   static RealTimeModeException check(LogicalPlan plan, OutputMode outputMode) {
     if (plan.isStreaming()) {
       String name = plan.nodeName();
-      if ((name.equals("Aggregate") || name.equals("Deduplicate")) && hasWatermark(plan)) {
+      if (name.equals("Deduplicate") && hasWatermark(plan)) {
         return RtmErrors.unsupportedOperator(name,
-            "stateful operators over a watermarked stream (withWatermark) need in-band watermarks, not supported yet;"
-                + " remove withWatermark to keep all state");
+            "dropDuplicates over a watermarked stream (state eviction by watermark) is not supported yet;"
+                + " remove withWatermark to keep all keys");
       }
       if (name.equals("Aggregate")) {
-        if (!outputMode.equals(OutputMode.Update())) {
+        if (outputMode.equals(OutputMode.Complete())) {
           return RtmErrors.unsupportedOutputMode(outputMode.toString(), name,
-              "streaming aggregations emit per record in update mode; window-final append output is not supported yet");
+              "complete mode would re-emit the whole result table continuously; use update mode (every change"
+                  + " as it happens) or append mode with a watermark (each window once, when it closes)");
         }
         if (plan.expressions().exists(e -> e.exists(x -> x instanceof AggregateExpression ae && ae.isDistinct()))) {
           return RtmErrors.unsupportedOperator(name, "distinct aggregates (count(DISTINCT ...)) are not supported yet");

@@ -81,7 +81,8 @@ final class RealTimeQueryRun {
       for (int i = stages.size() - 1; i >= 0; i--) {
         PlannedStage stage = stages.get(i);
         StageTaskRDD rdd = new StageTaskRDD(stage.operators().execute(), runId, stage.id(), stage.input(),
-            stage.output(), settings.transportConf());
+            stage.output(), settings.transportConf(),
+            StagePlanner.holdsWatermark(stage.operators()) ? settings.watermarkIdleTimeoutMs() : -1);
         sc.setJobDescription("real-time " + stage.describe());
         JavaFutureAction<Void> job = JavaRDD.fromRDD(rdd, ClassTag$.MODULE$.apply(Object.class))
             .foreachPartitionAsync(rows -> { });

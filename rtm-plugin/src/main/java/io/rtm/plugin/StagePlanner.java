@@ -4,6 +4,7 @@ import io.rtm.operators.EpochInputExec;
 import io.rtm.operators.RowPartitioner;
 import io.rtm.operators.StageInputSpec;
 import io.rtm.operators.StageOutputSpec;
+import io.rtm.operators.aggregate.RealTimeAggregateExec;
 import io.rtm.plugin.errors.RtmErrors;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +46,7 @@ final class StagePlanner {
       "MapElementsExec", "MapPartitionsExec", "AppendColumnsExec", "AppendColumnsWithObjectExec",
       "GenerateExec", "ExpandExec", "BatchEvalPythonExec", "ArrowEvalPythonExec",
       "BroadcastHashJoinExec", "BroadcastNestedLoopJoinExec", "EventTimeWatermarkExec",
-      "EpochInputExec", "RealTimeAggregateExec", "RealTimeDeduplicateExec");
+      "EpochInputExec", "RealTimeAggregateExec", "RealTimeDeduplicateExec", "RealTimeWatermarkExec");
 
   private final PluginSettings.QuerySettings settings;
   private final List<PlannedStage> stages = new ArrayList<>();
@@ -83,31 +84,17 @@ final class StagePlanner {
   }
 
   private SparkPlan rewrite(SparkPlan node, List<StageInputSpec> inputs, List<String> names, int[] partitions) {
+    if (node instanceof RealTimeAggregateExec agg && agg.closesByEventTime()
+        && agg.children().head() instanceof ShuffleExchangeExec exchange) {
+      // The aggregate reads the shuffle directly and closes windows on watermark ticks from it.
+      SparkPlan leaf = rewriteExchange(exchange, true, inputs, names, partitions);
+      return agg.withNewChildren(CollectionConverters.asScala(List.of(leaf)).toSeq());
+    }
     if (node instanceof ShuffleExchangeExec exchange) {
-      SparkPlan child = exchange.child();
-      Partitioning partitioning = exchange.outputPartitioning();
-      int reducers = partitioning.numPartitions();
-      StageOutputSpec toExchange = new StageOutputSpec.Shuffle(
-          partitionerOf(partitioning, child.output(), exchange), reducers, schemaOf(child.output()));
-      int upstream = buildStage(child, n -> toExchange);
-      inputs.add(new StageInputSpec.Shuffle(upstream, stages.get(upstream).numPartitions(),
-          exchange.output().size(), settings.producerWaitMs()));
-      names.add("shuffle " + partitioning);
-      partitions[0] = reducers;
-      return new EpochInputExec(exchange.output(), reducers, "shuffle from stage " + upstream);
+      return rewriteExchange(exchange, false, inputs, names, partitions);
     }
     if (node instanceof ContinuousScanExec scan) {
-      int n = scan.inputPartitions().size();
-      inputs.add(new StageInputSpec.Source(
-          scan.readerFactory(),
-          CollectionConverters.asJava(scan.inputPartitions())
-              .toArray(new org.apache.spark.sql.connector.read.InputPartition[0]),
-          schemaOf(scan.output()),
-          settings.sourceQueueSize(),
-          settings.epochPollIntervalMs()));
-      names.add("source " + scan.stream());
-      partitions[0] = n;
-      return new EpochInputExec(scan.output(), n, "source " + scan.stream());
+      return rewriteScan(scan, inputs, names, partitions);
     }
     if (node instanceof BroadcastExchangeLike) {
       return node; // the static side of a stream-static join: a batch plan Spark broadcasts once
@@ -122,6 +109,36 @@ final class StagePlanner {
       children.add(rewrite(child, inputs, names, partitions));
     }
     return children.isEmpty() ? node : node.withNewChildren(CollectionConverters.asScala(children).toSeq());
+  }
+
+  private SparkPlan rewriteExchange(ShuffleExchangeExec exchange, boolean watermarkTicks,
+      List<StageInputSpec> inputs, List<String> names, int[] partitions) {
+    SparkPlan child = exchange.child();
+    Partitioning partitioning = exchange.outputPartitioning();
+    int reducers = partitioning.numPartitions();
+    StageOutputSpec toExchange = new StageOutputSpec.Shuffle(
+        partitionerOf(partitioning, child.output(), exchange), reducers, schemaOf(child.output()));
+    int upstream = buildStage(child, n -> toExchange);
+    inputs.add(new StageInputSpec.Shuffle(upstream, stages.get(upstream).numPartitions(),
+        exchange.output().size(), settings.producerWaitMs(), watermarkTicks));
+    names.add("shuffle " + partitioning);
+    partitions[0] = reducers;
+    return new EpochInputExec(exchange.output(), reducers, "shuffle from stage " + upstream);
+  }
+
+  private SparkPlan rewriteScan(ContinuousScanExec scan, List<StageInputSpec> inputs, List<String> names,
+      int[] partitions) {
+    int n = scan.inputPartitions().size();
+    inputs.add(new StageInputSpec.Source(
+        scan.readerFactory(),
+        CollectionConverters.asJava(scan.inputPartitions())
+            .toArray(new org.apache.spark.sql.connector.read.InputPartition[0]),
+        schemaOf(scan.output()),
+        settings.sourceQueueSize(),
+        settings.epochPollIntervalMs()));
+    names.add("source " + scan.stream());
+    partitions[0] = n;
+    return new EpochInputExec(scan.output(), n, "source " + scan.stream());
   }
 
   private static RowPartitioner.Spec partitionerOf(Partitioning p, Seq<Attribute> input, SparkPlan exchange) {
@@ -139,6 +156,19 @@ final class StagePlanner {
 
   private static StructType schemaOf(Seq<Attribute> attrs) {
     return org.apache.spark.sql.catalyst.types.DataTypeUtils.fromAttributes(attrs);
+  }
+
+  /** Whether a stage computes a watermark (its source partitions then follow the idle rule). */
+  static boolean holdsWatermark(SparkPlan plan) {
+    if (plan instanceof io.rtm.operators.eventtime.RealTimeWatermarkExec) {
+      return true;
+    }
+    for (SparkPlan child : CollectionConverters.asJava(plan.children())) {
+      if (holdsWatermark(child)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Removes whole-stage code generation so leaves can be replaced; it is redone per stage. */

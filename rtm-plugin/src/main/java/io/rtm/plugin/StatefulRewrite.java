@@ -1,6 +1,8 @@
 package io.rtm.plugin;
 
 import io.rtm.operators.aggregate.EpochStateStores;
+import io.rtm.operators.aggregate.EventTimeSpec;
+import io.rtm.operators.eventtime.RealTimeWatermarkExec;
 import io.rtm.operators.aggregate.RealTimeAggregateExec;
 import io.rtm.operators.aggregate.RealTimeDeduplicateExec;
 import io.rtm.plugin.errors.RtmErrors;
@@ -10,6 +12,11 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.GetStructField;
+import org.apache.spark.sql.catalyst.plans.logical.EventTimeWatermark$;
+import org.apache.spark.sql.streaming.OutputMode;
+import org.apache.spark.sql.execution.streaming.operators.stateful.EventTimeWatermarkExec;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.catalyst.expressions.aggregate.AggregateExpression;
 import org.apache.spark.sql.catalyst.expressions.aggregate.Complete$;
@@ -54,6 +61,10 @@ final class StatefulRewrite {
     if (node instanceof BaseAggregateExec finalAgg && finalAgg.child() instanceof StateStoreSaveExec save) {
       return replace(finalAgg, save);
     }
+    if (node instanceof EventTimeWatermarkExec watermark) {
+      return new RealTimeWatermarkExec(watermark, watermark.eventTime(),
+          EventTimeWatermark$.MODULE$.getDelayMs(watermark.delay()), apply(watermark.child()));
+    }
     if (node instanceof StreamingDeduplicateExec dedup) {
       StatefulOperatorStateInfo info = dedup.stateInfo().get();
       StructType dummyValue = new StructType().add("__dummy__", DataTypes.NullType);
@@ -71,10 +82,21 @@ final class StatefulRewrite {
   }
 
   private SparkPlan replace(BaseAggregateExec finalAgg, StateStoreSaveExec save) {
-    ShuffleExchangeExec exchange = exchangeUnder(save);
-    if (!(exchange.child() instanceof BaseAggregateExec partialAgg)) {
-      throw RtmErrors.unsupportedOperator(((SparkPlan) finalAgg).nodeName(),
-          "the streaming aggregation has no partial aggregate below its exchange (an unexpected plan shape)");
+    // With one input partition Spark plans no exchange: the partial aggregate is the chain's bottom.
+    ShuffleExchangeExec exchange = null;
+    BaseAggregateExec partialAgg = null;
+    for (SparkPlan p = save.child(); ; p = p.children().head()) {
+      if (p instanceof ShuffleExchangeExec e) {
+        exchange = e;
+      } else if (p instanceof BaseAggregateExec a && (exchange != null || !(a.child() instanceof BaseAggregateExec)
+          && !(a.child() instanceof ShuffleExchangeExec) && !isRestore(a.child()))) {
+        partialAgg = a;
+        break;
+      }
+      if (p.children().size() != 1) {
+        throw RtmErrors.unsupportedOperator(((SparkPlan) finalAgg).nodeName(),
+            "the streaming aggregation has an unexpected plan shape below its state store");
+      }
     }
     SparkPlan mapSide = apply(partialAgg.child());
     Set<Long> present = CollectionConverters.asJava(mapSide.output()).stream()
@@ -86,7 +108,8 @@ final class StatefulRewrite {
       }
     }
     SparkPlan project = new ProjectExec(CollectionConverters.asScala(shipped).toList(), mapSide);
-    SparkPlan newExchange = exchange.withNewChildren(CollectionConverters.asScala(List.of(project)).toSeq());
+    SparkPlan input = exchange == null ? project
+        : exchange.withNewChildren(CollectionConverters.asScala(List.of(project)).toSeq());
 
     List<AggregateExpression> complete = new ArrayList<>();
     List<Attribute> bufferAttributes = new ArrayList<>();
@@ -104,25 +127,42 @@ final class StatefulRewrite {
     EpochStateStores stores = stores(save.stateInfo().get(),
         DataTypeUtils.fromAttributes(seq(keys)), DataTypeUtils.fromAttributes(seq(bufferAttributes)));
     return new RealTimeAggregateExec(finalAgg.groupingExpressions(), seq(complete),
-        finalAgg.aggregateAttributes(), finalAgg.resultExpressions(), stores, newExchange);
+        finalAgg.aggregateAttributes(), finalAgg.resultExpressions(), stores,
+        eventTimeOf(keys, save), input);
+  }
+
+  private static boolean isRestore(SparkPlan p) {
+    return p.getClass().getSimpleName().equals("StateStoreRestoreExec");
+  }
+
+  /**
+   * Event time of a watermarked aggregation: the grouping key that carries the watermark metadata
+   * (a window's end, or a timestamp key). Null when no grouping
+   * key carries event time: such groups never become final, as in Spark.
+   */
+  private static EventTimeSpec eventTimeOf(List<Attribute> keys, StateStoreSaveExec save) {
+    Expression keyTime = null;
+    for (Attribute key : keys) {
+      if (key.metadata().contains(EventTimeWatermark$.MODULE$.delayKey())) {
+        if (key.dataType() instanceof StructType struct) {
+          keyTime = new GetStructField(key, struct.fieldIndex("end"), scala.Option.apply("end"));
+        } else {
+          keyTime = key;
+        }
+        break;
+      }
+    }
+    if (keyTime == null) {
+      return null;
+    }
+    boolean append = save.outputMode().isDefined() && save.outputMode().get().equals(OutputMode.Append());
+    return new EventTimeSpec(keyTime, append);
   }
 
   /** The operator's state, where Spark's planner put it: checkpoint location and operator id. */
   private EpochStateStores stores(StatefulOperatorStateInfo info, StructType keySchema, StructType valueSchema) {
     return new EpochStateStores(info.checkpointLocation(), info.queryRunId(), info.operatorId(),
         keySchema, valueSchema, StateStoreSettings.forRealTime(conf), new SerializableConfiguration(hadoopConf));
-  }
-
-  private static ShuffleExchangeExec exchangeUnder(SparkPlan save) {
-    SparkPlan p = save;
-    while (!(p instanceof ShuffleExchangeExec)) {
-      if (p.children().size() != 1) {
-        throw RtmErrors.unsupportedOperator(save.nodeName(),
-            "the streaming aggregation has no exchange below its state store (an unexpected plan shape)");
-      }
-      p = p.children().head();
-    }
-    return (ShuffleExchangeExec) p;
   }
 
   private static <T> Seq<T> seq(List<T> list) {

@@ -58,6 +58,15 @@ public final class RtmOptions {
           .doc("How long a downstream task waits for every upstream producer task to publish its"
               + " shuffle address before it fails the query.");
 
+  public static final ConfigOption<Long> WATERMARK_IDLE_TIMEOUT_MS =
+      ConfigOption.longOption("spark.rtm.watermark.idleTimeoutMs", 5000L)
+          .atLeast(0)
+          .doc("A source partition whose rows stopped for this long is idle: consumers leave it out"
+              + " of their watermark (the minimum over producers) until its next row, so one quiet"
+              + " Kafka partition does not hold every window open. Rows an idle partition brings"
+              + " later that are behind the watermark are late and dropped. Shorter closes windows"
+              + " sooner on uneven partitions, longer drops fewer stragglers.");
+
   public static final ConfigOption<String> STATE_STORE_PROVIDER =
       ConfigOption.stringOption("spark.rtm.state.providerClass",
               "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider")
@@ -157,6 +166,7 @@ public final class RtmOptions {
         EPOCH_POLL_INTERVAL_MS,
         SLOT_WAIT_MS,
         PRODUCER_WAIT_MS,
+        WATERMARK_IDLE_TIMEOUT_MS,
         STATE_STORE_PROVIDER,
         SHUFFLE_BUFFER_SIZE_BYTES,
         SHUFFLE_MAX_FLUSH_DELAY_MICROS,

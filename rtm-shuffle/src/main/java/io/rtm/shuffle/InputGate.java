@@ -61,6 +61,10 @@ public final class InputGate implements AutoCloseable {
   private int finishedChannels;
   private boolean epochJustAligned;
   private long watermarkMs = Long.MIN_VALUE;
+  // Task thread (under lock when written from processControlElement): whether the last control
+  // element raised the gate's watermark.
+  private boolean watermarkJustAdvanced;
+  private volatile boolean reportWatermarks;
   /** The data buffer records are being returned from, with its channel and read position. */
   private ByteBuf current;
   private RemoteInputChannel currentChannel;
@@ -174,11 +178,17 @@ public final class InputGate implements AutoCloseable {
 
   /**
    * The minimum over unfinished channels of the latest {@link WatermarkAdvance} each delivered
-   * (regressions ignored), or {@link Long#MIN_VALUE} until every channel delivered one. Like the
+   * (the gate's watermark never goes back; a channel at Long.MAX_VALUE is an idle producer), or {@link Long#MIN_VALUE} until every channel delivered one. Like the
    * records, watermarks of a channel blocked for alignment are seen only after alignment.
    */
   public long currentWatermarkMs() {
     return watermarkMs;
+  }
+
+  /** From now on {@link #next()} also returns {@link GateResult#WATERMARK} when the watermark rises. */
+  public InputGate reportWatermarks() {
+    this.reportWatermarks = true;
+    return this;
   }
 
   public ShuffleMetrics metrics() {
@@ -326,6 +336,10 @@ public final class InputGate implements AutoCloseable {
       epochJustAligned = false;
       return GateResult.EPOCH_END;
     }
+    if (watermarkJustAdvanced) {
+      watermarkJustAdvanced = false;
+      return GateResult.WATERMARK;
+    }
     return null;
   }
 
@@ -337,8 +351,12 @@ public final class InputGate implements AutoCloseable {
         aligner.barrierReceived(ch.index, barrier.epochId());
       } else if (element instanceof WatermarkAdvance wm) {
         eventsReceived++;
-        ch.watermarkMs = Math.max(ch.watermarkMs, wm.timestampMs());
+        // The latest, not the largest: a producer that declared itself idle (Long.MAX_VALUE) and
+        // resumes sends a real watermark again; the gate's own watermark still never goes back.
+        ch.watermarkMs = wm.timestampMs();
+        long before = watermarkMs;
         recomputeWatermark();
+        watermarkJustAdvanced = reportWatermarks && watermarkMs > before;
       } else {
         ch.finished = true;
         finishedChannels++;
@@ -351,16 +369,20 @@ public final class InputGate implements AutoCloseable {
     }
   }
 
+  /**
+   * Minimum over live channels, leaving out idle ones (Long.MAX_VALUE). When every live channel is
+   * idle nothing moves: all-idle inputs say nothing about event time, so no window may close.
+   */
   private void recomputeWatermark() {
     long min = Long.MAX_VALUE;
-    boolean anyLive = false;
+    boolean anyActive = false;
     for (RemoteInputChannel c : channels) {
-      if (!c.finished) {
-        anyLive = true;
+      if (!c.finished && c.watermarkMs != Long.MAX_VALUE) {
+        anyActive = true;
         min = Math.min(min, c.watermarkMs);
       }
     }
-    if (anyLive) {
+    if (anyActive) {
       watermarkMs = Math.max(watermarkMs, min);
     }
   }

@@ -188,6 +188,40 @@ class ConsumerHandlerTest {
   }
 
   @Test
+  void aReportingGateReturnsWatermarkWhenItRisesEvenWithoutRecordsAndIdleProducersDoNotHoldItBack()
+      throws Exception {
+    ProducerAddress other = new ProducerAddress(5, "10.0.0.2", 7001);
+    gate = new InputGate(TestSupport.conf(), "run-9", 1, 3, List.of(PRODUCER, other)).reportWatermarks();
+    ch = new EmbeddedChannel(new ConsumerHandler(gate.channel(0)));
+    EmbeddedChannel ch2 = new EmbeddedChannel(new ConsumerHandler(gate.channel(1)));
+    gate.channel(0).subscribe(ch, "run-9", 1, 3);
+    gate.channel(1).subscribe(ch2, "run-9", 1, 3);
+
+    ch.writeInbound(new Frame.Event(0, new WatermarkAdvance(100)));
+    ch2.writeInbound(new Frame.Event(0, new WatermarkAdvance(40)));
+    assertThat(gate.next()).isEqualTo(GateResult.WATERMARK);
+    assertThat(gate.currentWatermarkMs()).isEqualTo(40);
+
+    // The second producer goes idle: only the first one counts.
+    ch2.writeInbound(new Frame.Event(1, new WatermarkAdvance(Long.MAX_VALUE)));
+    assertThat(gate.next()).isEqualTo(GateResult.WATERMARK);
+    assertThat(gate.currentWatermarkMs()).isEqualTo(100);
+
+    // Both idle: nothing is known about event time, so the watermark stays.
+    ch.writeInbound(new Frame.Event(1, new WatermarkAdvance(Long.MAX_VALUE)));
+    ch.writeInbound(new Frame.Data(2, TestSupport.batch(new byte[] {1})));
+    assertThat(gate.next()).isEqualTo(GateResult.RECORD);
+    assertThat(gate.currentWatermarkMs()).isEqualTo(100);
+
+    // One resumes behind: the gate's watermark does not go back, and nothing is reported.
+    ch2.writeInbound(new Frame.Event(2, new WatermarkAdvance(60)));
+    ch2.writeInbound(new Frame.Data(3, TestSupport.batch(new byte[] {2})));
+    assertThat(gate.next()).isEqualTo(GateResult.RECORD);
+    assertThat(gate.currentWatermarkMs()).isEqualTo(100);
+    ch2.finishAndReleaseAll();
+  }
+
+  @Test
   void silentPeerIsDeclaredDeadAfterThePeerTimeout() {
     ShuffleTransportConf conf =
         TestSupport.conf("heartbeatIntervalMs", 100, "peerTimeoutMs", 1000);

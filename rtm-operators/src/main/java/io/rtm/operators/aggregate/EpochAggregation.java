@@ -1,37 +1,139 @@
 package io.rtm.operators.aggregate;
 
+import io.rtm.operators.eventtime.TaskEventTime;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.execution.streaming.state.StateStore;
+import org.apache.spark.sql.execution.streaming.state.UnsafeRowPair;
+import scala.collection.immutable.Seq;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * One record's aggregation: read its group's buffer from the epoch's state store, update it with the
- * record, emit the group's new result, write the buffer back.
+ * record, write the buffer back, and emit the group's new result (update mode).
+ *
+ * <p>Over a watermarked stream, late records are dropped and a group whose event time falls to the
+ * watermark is final: it leaves the state, and in append mode that is when its result is emitted,
+ * as soon as the in-band watermark passes it (not at an epoch end). {@code byEventTime} indexes
+ * groups by event time so closing them costs only the closed groups; it is rebuilt from the state
+ * store on the task's first epoch, so a restarted query closes restored groups too.
  */
 final class EpochAggregation implements EpochStatefulTask.RowOperator {
   private final RowAggregator aggregator;
   private final AggregationBuffers buffers;
   private final GenericInternalRow working;
+  private final TaskEventTime eventTime;
+  private final EventTimeSpec spec;
+  private final UnsafeProjection keyTime;
+  private final TreeMap<Long, Set<UnsafeRow>> byEventTime = new TreeMap<>();
+  private boolean indexed;
+  private long closedUpTo = Long.MIN_VALUE;
+  private long lateRowsDropped;
 
-  EpochAggregation(RowAggregator aggregator, EpochStateStores stores) {
+  EpochAggregation(RowAggregator aggregator, EpochStateStores stores, TaskEventTime eventTime, EventTimeSpec spec,
+      Seq<Attribute> input, Seq<Attribute> keys) {
     this.aggregator = aggregator;
     this.buffers = new AggregationBuffers(aggregator.functions(), stores.valueSchema());
     this.working = buffers.newWorking();
+    this.eventTime = eventTime;
+    this.spec = spec;
+    this.keyTime = spec == null ? null
+        : UnsafeProjection.create(CollectionConverters.asScala(List.of(spec.keyEventTime())).toSeq(), keys);
   }
 
   @Override
-  public InternalRow process(InternalRow row, StateStore store) {
+  public void process(InternalRow row, StateStore store, Deque<InternalRow> out) {
     UnsafeRow key = aggregator.keyOf(row);
+    long groupTime = Long.MIN_VALUE;
+    if (keyTime != null) {
+      indexOnce(store);
+      groupTime = millis(keyTime.apply(key));
+      if (groupTime <= eventTime.watermarkMs()) {
+        lateRowsDropped++;
+        return;
+      }
+    }
     UnsafeRow stored = store.get(key, StateStore.DEFAULT_COL_FAMILY_NAME());
     if (stored == null) {
       aggregator.initialize(working);
+      if (keyTime != null) {
+        byEventTime.computeIfAbsent(groupTime, t -> new HashSet<>()).add(key.copy());
+      }
     } else {
       buffers.load(stored, working);
     }
     aggregator.update(working, row);
-    InternalRow result = aggregator.result(key, working);
+    if (spec == null || !spec.appendMode()) {
+      out.add(aggregator.result(key, working).copy());
+    }
     store.put(key, buffers.store(working), StateStore.DEFAULT_COL_FAMILY_NAME());
-    return result;
+    if (keyTime != null) {
+      closeFinalGroups(store, out);
+    }
+  }
+
+  @Override
+  public void onWatermark(StateStore store, Deque<InternalRow> out) {
+    if (keyTime != null) {
+      indexOnce(store);
+      closeFinalGroups(store, out);
+    }
+  }
+
+  @Override
+  public void beforeCommit(StateStore store, Deque<InternalRow> out) {
+    onWatermark(store, out);
+  }
+
+  long lateRowsDropped() {
+    return lateRowsDropped;
+  }
+
+  private void closeFinalGroups(StateStore store, Deque<InternalRow> out) {
+    long watermark = eventTime.watermarkMs();
+    if (watermark <= closedUpTo) {
+      return;
+    }
+    closedUpTo = watermark;
+    while (!byEventTime.isEmpty() && byEventTime.firstKey() <= watermark) {
+      Map.Entry<Long, Set<UnsafeRow>> closed = byEventTime.pollFirstEntry();
+      for (UnsafeRow key : closed.getValue()) {
+        UnsafeRow stored = store.get(key, StateStore.DEFAULT_COL_FAMILY_NAME());
+        if (stored == null) {
+          continue;
+        }
+        if (spec.appendMode()) {
+          buffers.load(stored, working);
+          out.add(aggregator.result(key, working).copy());
+        }
+        store.remove(key, StateStore.DEFAULT_COL_FAMILY_NAME());
+      }
+    }
+  }
+
+  private void indexOnce(StateStore store) {
+    if (indexed) {
+      return;
+    }
+    indexed = true;
+    Iterator<UnsafeRowPair> it = CollectionConverters.asJava(store.iterator(StateStore.DEFAULT_COL_FAMILY_NAME()));
+    while (it.hasNext()) {
+      UnsafeRow key = it.next().key().copy();
+      byEventTime.computeIfAbsent(millis(keyTime.apply(key)), t -> new HashSet<>()).add(key);
+    }
+  }
+
+  private static long millis(InternalRow timestampMicros) {
+    return timestampMicros.isNullAt(0) ? Long.MIN_VALUE : Math.floorDiv(timestampMicros.getLong(0), 1000L);
   }
 }

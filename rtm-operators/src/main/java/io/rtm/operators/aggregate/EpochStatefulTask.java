@@ -1,5 +1,8 @@
 package io.rtm.operators.aggregate;
 
+import io.rtm.operators.eventtime.WatermarkTick;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -20,9 +23,15 @@ import org.apache.spark.sql.execution.streaming.state.StateStore;
  * between epochs; the task's completion listener aborts it if the task dies inside an epoch.
  */
 public final class EpochStatefulTask {
-  /** One stateful operator's work on one row: the row to emit, or null to emit nothing. */
+  /** One stateful operator's work, row by row; every row it emits goes to {@code out} as a copy. */
   public interface RowOperator {
-    InternalRow process(InternalRow row, StateStore store);
+    void process(InternalRow row, StateStore store, Deque<InternalRow> out);
+
+    /** The in-band watermark rose without a record ({@link WatermarkTick}). */
+    default void onWatermark(StateStore store, Deque<InternalRow> out) {}
+
+    /** The epoch's input ended; the store commits right after what this emits. */
+    default void beforeCommit(StateStore store, Deque<InternalRow> out) {}
   }
 
   private static final Map<String, EpochStatefulTask> BY_TASK = new ConcurrentHashMap<>();
@@ -55,15 +64,26 @@ public final class EpochStatefulTask {
   /** This epoch's output: one pass over its input, then the state commit. */
   public Iterator<InternalRow> run(Iterator<InternalRow> input) {
     store = stores.open(partition, currentEpoch());
+    Deque<InternalRow> pending = new ArrayDeque<>();
     return new Iterator<>() {
-      private InternalRow pending;
+      private boolean inputEnded;
 
       @Override
       public boolean hasNext() {
-        while (pending == null && input.hasNext()) {
-          pending = operator.process(input.next(), store);
+        while (pending.isEmpty() && !inputEnded) {
+          if (input.hasNext()) {
+            InternalRow row = input.next();
+            if (WatermarkTick.is(row)) {
+              operator.onWatermark(store, pending);
+            } else {
+              operator.process(row, store, pending);
+            }
+          } else {
+            inputEnded = true;
+            operator.beforeCommit(store, pending);
+          }
         }
-        if (pending != null) {
+        if (!pending.isEmpty()) {
           return true;
         }
         commitEpoch();
@@ -75,9 +95,7 @@ public final class EpochStatefulTask {
         if (!hasNext()) {
           throw new NoSuchElementException();
         }
-        InternalRow row = pending;
-        pending = null;
-        return row;
+        return pending.poll();
       }
     };
   }

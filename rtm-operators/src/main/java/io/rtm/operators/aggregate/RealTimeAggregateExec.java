@@ -3,6 +3,7 @@ package io.rtm.operators.aggregate;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import io.rtm.operators.eventtime.TaskEventTime;
 import org.apache.spark.TaskContext;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -30,20 +31,24 @@ public final class RealTimeAggregateExec extends SparkPlan {
   private final Seq<Attribute> aggregateAttributes;
   private final Seq<NamedExpression> resultExpressions;
   private final EpochStateStores stateStores;
+  private final EventTimeSpec eventTime;
   private final SparkPlan child;
 
+  /** @param eventTime null unless the stream is watermarked and a grouping key carries event time */
   public RealTimeAggregateExec(
       Seq<NamedExpression> groupingExpressions,
       Seq<AggregateExpression> completeModeExpressions,
       Seq<Attribute> aggregateAttributes,
       Seq<NamedExpression> resultExpressions,
       EpochStateStores stateStores,
+      EventTimeSpec eventTime,
       SparkPlan child) {
     this.groupingExpressions = groupingExpressions;
     this.completeModeExpressions = completeModeExpressions;
     this.aggregateAttributes = aggregateAttributes;
     this.resultExpressions = resultExpressions;
     this.stateStores = stateStores;
+    this.eventTime = eventTime;
     this.child = child;
   }
 
@@ -69,7 +74,7 @@ public final class RealTimeAggregateExec extends SparkPlan {
   @Override
   public SparkPlan withNewChildrenInternal(IndexedSeq<SparkPlan> newChildren) {
     return new RealTimeAggregateExec(groupingExpressions, completeModeExpressions, aggregateAttributes,
-        resultExpressions, stateStores, newChildren.head());
+        resultExpressions, stateStores, eventTime, newChildren.head());
   }
 
   @Override
@@ -80,12 +85,29 @@ public final class RealTimeAggregateExec extends SparkPlan {
     Seq<Attribute> aggregates = aggregateAttributes;
     Seq<NamedExpression> results = resultExpressions;
     EpochStateStores stores = stateStores;
+    EventTimeSpec time = eventTime;
+    Seq<Attribute> keys = groupingAttributes();
     return child.execute().toJavaRDD().mapPartitionsWithIndex(
         (Integer partition, Iterator<InternalRow> rows) -> {
-          return EpochStatefulTask.forTask(TaskContext.get(), partition, stores,
-              () -> new EpochAggregation(new RowAggregator(grouping, input, expressions, aggregates, results), stores))
+          TaskContext context = TaskContext.get();
+          return EpochStatefulTask.forTask(context, partition, stores,
+              () -> new EpochAggregation(new RowAggregator(grouping, input, expressions, aggregates, results), stores,
+                  TaskEventTime.of(context.taskAttemptId()), time, input, keys))
               .run(rows);
         }, true).rdd();
+  }
+
+  private Seq<Attribute> groupingAttributes() {
+    List<Attribute> keys = new ArrayList<>();
+    for (NamedExpression e : CollectionConverters.asJava(groupingExpressions)) {
+      keys.add(e.toAttribute());
+    }
+    return CollectionConverters.asScala(keys).toList();
+  }
+
+  /** Whether it consumes watermark ticks from its input (it closes groups by event time). */
+  public boolean closesByEventTime() {
+    return eventTime != null;
   }
 
   @Override
@@ -102,7 +124,7 @@ public final class RealTimeAggregateExec extends SparkPlan {
 
   @Override
   public int productArity() {
-    return 6;
+    return 7;
   }
 
   @Override
@@ -113,7 +135,8 @@ public final class RealTimeAggregateExec extends SparkPlan {
       case 2: return aggregateAttributes;
       case 3: return resultExpressions;
       case 4: return stateStores;
-      case 5: return child;
+      case 5: return eventTime;
+      case 6: return child;
       default: throw new IndexOutOfBoundsException(String.valueOf(n));
     }
   }

@@ -69,13 +69,12 @@ public final class RealTimeDeduplicateExec extends SparkPlan {
     UnsafeRow seen = UnsafeProjection.create(stores.valueSchema())
         .apply(new org.apache.spark.sql.catalyst.expressions.GenericInternalRow(stores.valueSchema().size()))
         .copy();
-    return (row, store) -> {
+    return (row, store, out) -> {
       UnsafeRow key = keyOf.apply(row);
-      if (store.get(key, StateStore.DEFAULT_COL_FAMILY_NAME()) != null) {
-        return null;
+      if (store.get(key, StateStore.DEFAULT_COL_FAMILY_NAME()) == null) {
+        store.put(key, seen, StateStore.DEFAULT_COL_FAMILY_NAME());
+        out.add(row.copy());
       }
-      store.put(key, seen, StateStore.DEFAULT_COL_FAMILY_NAME());
-      return row;
     };
   }
 

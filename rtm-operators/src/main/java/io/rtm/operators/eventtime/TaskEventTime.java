@@ -1,0 +1,66 @@
+package io.rtm.operators.eventtime;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The event-time watermark as one long-lived task sees it.
+ *
+ * <p>Two sources feed it: the {@code withWatermark} operator of this task's own stage (the maximum
+ * event time it saw, minus the delay) and the watermark that arrives in-band through the task's
+ * shuffle input (the minimum over the upstream producers, not counting producers that declared
+ * themselves idle). The task's watermark is the larger of the two; it never goes back.
+ *
+ * <p>Owned by the task thread; looked up by task attempt id because Spark's operators of the stage
+ * run on that thread but are built without a handle to the stage task.
+ */
+public final class TaskEventTime {
+  private static final Map<Long, TaskEventTime> BY_TASK = new ConcurrentHashMap<>();
+
+  private long maxEventTimeMs = Long.MIN_VALUE;
+  private long delayMs;
+  private boolean tracksEventTime;
+  private long inputWatermarkMs = Long.MIN_VALUE;
+  private long lastObservedNanos = System.nanoTime();
+
+  public static TaskEventTime of(long taskAttemptId) {
+    return BY_TASK.computeIfAbsent(taskAttemptId, k -> new TaskEventTime());
+  }
+
+  public static void forget(long taskAttemptId) {
+    BY_TASK.remove(taskAttemptId);
+  }
+
+  /** Called by this stage's watermark operator for every row. */
+  public void observe(long eventTimeMs, long delayMs) {
+    this.tracksEventTime = true;
+    this.delayMs = delayMs;
+    this.lastObservedNanos = System.nanoTime();
+    if (eventTimeMs > maxEventTimeMs) {
+      maxEventTimeMs = eventTimeMs;
+    }
+  }
+
+  /** Called by the shuffle input when an upstream watermark arrives. */
+  public void inputWatermark(long watermarkMs) {
+    if (watermarkMs > inputWatermarkMs) {
+      inputWatermarkMs = watermarkMs;
+    }
+  }
+
+  /** The watermark of this task, Long.MIN_VALUE while there is none. */
+  public long watermarkMs() {
+    long local = tracksEventTime && maxEventTimeMs != Long.MIN_VALUE ? maxEventTimeMs - delayMs : Long.MIN_VALUE;
+    return Math.max(local, inputWatermarkMs);
+  }
+
+  /** When this stage's watermark operator last saw a row (or the task started). */
+  public long lastObservedNanos() {
+    return lastObservedNanos;
+  }
+
+  /** Whether this stage computes a watermark that downstream stages need. */
+  public boolean tracksEventTime() {
+    return tracksEventTime;
+  }
+}

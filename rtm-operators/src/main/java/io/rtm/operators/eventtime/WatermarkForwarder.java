@@ -1,0 +1,69 @@
+package io.rtm.operators.eventtime;
+
+import io.rtm.operators.EpochOutput;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Sends the task's watermark downstream as it rises: after the row that raised it (so that row is
+ * never late for the watermark it caused, channels being FIFO), at most once per
+ * {@link #MIN_INTERVAL_NANOS} while rows stream, and always before an epoch's barrier.
+ *
+ * <p>The idle rule: consumers take the minimum over producers, so a source partition without data
+ * would hold every window open forever. A stage with a watermark operator whose rows stopped for
+ * the idle timeout declares itself idle at an epoch end (it sends {@code Long.MAX_VALUE}, which
+ * consumers leave out of the minimum) and sends its real watermark again with its next row; rows
+ * it then brings that are behind the consumers' watermark are late, as in Flink's idleness. Owned
+ * by the task thread.
+ */
+public final class WatermarkForwarder {
+  /** Bounds watermark events to 1,000/s per channel however fast rows flow. */
+  private static final long MIN_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+  private final TaskEventTime eventTime;
+  private final EpochOutput out;
+  private final long idleTimeoutNanos;
+  private long lastSentMs = Long.MIN_VALUE;
+  private long lastSentNanos;
+  private boolean idle;
+
+  /** @param idleTimeoutMs negative when the stage has no watermark operator (never idle) */
+  public WatermarkForwarder(TaskEventTime eventTime, EpochOutput out, long idleTimeoutMs) {
+    this.eventTime = eventTime;
+    this.out = out;
+    this.idleTimeoutNanos = idleTimeoutMs < 0 ? -1 : TimeUnit.MILLISECONDS.toNanos(idleTimeoutMs);
+  }
+
+  public void afterRow() throws Exception {
+    if (idle && eventTime.lastObservedNanos() > lastSentNanos) {
+      idle = false;
+      lastSentMs = Long.MIN_VALUE;
+    }
+    long wm = eventTime.watermarkMs();
+    if (wm > lastSentMs) {
+      long now = System.nanoTime();
+      if (now - lastSentNanos >= MIN_INTERVAL_NANOS) {
+        send(wm, now);
+      }
+    }
+  }
+
+  public void atEpochEnd() throws Exception {
+    long now = System.nanoTime();
+    if (idleTimeoutNanos >= 0 && !idle && now - eventTime.lastObservedNanos() >= idleTimeoutNanos) {
+      idle = true;
+      send(Long.MAX_VALUE, now);
+      return;
+    }
+    afterRow();
+    long wm = eventTime.watermarkMs();
+    if (!idle && wm > lastSentMs) {
+      send(wm, now);
+    }
+  }
+
+  private void send(long wm, long now) throws Exception {
+    out.watermark(wm);
+    lastSentMs = wm;
+    lastSentNanos = now;
+  }
+}
