@@ -40,6 +40,21 @@ public final class LatencySamples {
     return size;
   }
 
+  /** Epoch microseconds of the first sample's arrival; {@link Long#MIN_VALUE} before any. */
+  public synchronized long firstArrivalUs() {
+    return firstArrivalUs;
+  }
+
+  /** A copy of the kept samples' arrival times, in milliseconds after the first, in order. */
+  public synchronized int[] arrivalsMs() {
+    return Arrays.copyOf(arrivalMs, size);
+  }
+
+  /** A copy of the kept samples' latencies in microseconds, in the order of {@link #arrivalsMs()}. */
+  public synchronized int[] latenciesUs() {
+    return Arrays.copyOf(latencyUs, size);
+  }
+
   /** Samples that arrived after the arrays were full. */
   public synchronized long dropped() {
     return dropped;

@@ -1,0 +1,182 @@
+package io.rtm.bench;
+
+import io.rtm.bench.child.CommitLogWatcher;
+import io.rtm.bench.cli.Flags;
+import io.rtm.bench.harness.EventGenerator;
+import io.rtm.bench.harness.KafkaBroker;
+import io.rtm.bench.harness.LatencyRecorder;
+import io.rtm.bench.harness.LatencySamples;
+import io.rtm.bench.harness.LatencySummary;
+import io.rtm.bench.harness.WallClock;
+import io.rtm.bench.query.Pipelines;
+import io.rtm.bench.query.SparkSessions;
+import io.rtm.bench.run.Priming;
+import io.rtm.bench.run.WindowedLatency;
+import io.rtm.bench.spec.Workload;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.DataStreamWriter;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
+
+/**
+ * The demo: its own broker, 10,000 events/s, the shuffled query (filter, repartition(2,
+ * account_id), projection, Kafka out) with 100 ms epochs for 60 s, then end-to-end latency
+ * percentiles and throughput. {@code --trigger microbatch} runs the same query on stock
+ * micro-batch for comparison.
+ *
+ * <pre>--rate 10000 --seconds 60 --warmup-s 10 --trigger realtime|microbatch --epoch-ms 100</pre>
+ */
+public final class Demo {
+  private static final Set<String> VALUES = Set.of("rate", "seconds", "warmup-s", "trigger", "epoch-ms");
+  private static final String IN = "events";
+  private static final String OUT = "events-by-account";
+  private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
+
+  private final PrintStream out = System.out;
+  private final int rate;
+  private final int seconds;
+  private final int warmupSeconds;
+  private final boolean realTime;
+  private final long epochMs;
+
+  private Demo(Flags flags) {
+    rate = flags.intValue("rate", 10_000);
+    seconds = flags.intValue("seconds", 60);
+    warmupSeconds = flags.intValue("warmup-s", 10);
+    String trigger = flags.value("trigger", "realtime");
+    if (!trigger.equals("realtime") && !trigger.equals("microbatch")) {
+      throw new IllegalArgumentException("--trigger is realtime or microbatch, not " + trigger);
+    }
+    realTime = trigger.equals("realtime");
+    epochMs = flags.intValue("epoch-ms", 100);
+    if (warmupSeconds >= seconds) {
+      throw new IllegalArgumentException("--warmup-s must be shorter than --seconds");
+    }
+  }
+
+  public static void main(String[] argv) throws Exception {
+    int exit = new Demo(Flags.parse(argv, VALUES, Set.of())).run();
+    // Spark and the Kafka clients leave non-daemon threads behind; everything is closed by now.
+    System.exit(exit);
+  }
+
+  private int run() throws Exception {
+    Path work = Files.createTempDirectory("rtm-demo-");
+    try {
+      return runIn(work);
+    } finally {
+      deleteRecursively(work);
+    }
+  }
+
+  private int runIn(Path work) throws Exception {
+    out.println("Real-time mode demo: Kafka -> filter -> repartition(2, account_id) -> projection -> Kafka");
+    out.println(realTime
+        ? "  trigger: Continuous(" + epochMs + " ms) with spark.sql.streaming.realTimeMode.enabled=true (epoch = checkpoint interval)"
+        : "  trigger: stock micro-batch (default trigger), same query, switch off");
+    out.printf(Locale.ROOT, "  %,d events/s for %d s; the first %d s are warm-up and not measured%n%n", rate, seconds, warmupSeconds);
+    try (KafkaBroker broker = KafkaBroker.start(work)) {
+      broker.createTopic(IN, 2);
+      broker.createTopic(OUT, 2);
+      out.println("broker ready at " + broker.bootstrapServers() + "; starting Spark (local[8])...");
+      SparkSession spark = SparkSessions.create("rtm-demo", realTime);
+      try {
+        return measure(spark, broker.bootstrapServers(), work.resolve("checkpoint"));
+      } finally {
+        spark.stop();
+      }
+    }
+  }
+
+  private int measure(SparkSession spark, String bootstrap, Path checkpoint) throws Exception {
+    CommitLogWatcher commits = CommitLogWatcher.watch(checkpoint);
+    Dataset<Row> query = Pipelines.build(spark, Workload.SHUFFLE, bootstrap, IN, rate);
+    DataStreamWriter<Row> writer = query.writeStream().format("kafka")
+        .option("kafka.bootstrap.servers", bootstrap)
+        .option("kafka.linger.ms", "0")
+        .option("topic", OUT)
+        .option("checkpointLocation", checkpoint.toString());
+    if (realTime) {
+      writer.trigger(Trigger.Continuous(epochMs));
+    }
+    StreamingQuery running = writer.start();
+    try (LatencyRecorder recorder = new LatencyRecorder(bootstrap, OUT)
+            .maxValues(0).sampleCapacity(rate * (seconds + 30)).start();
+        EventGenerator generator = new EventGenerator(bootstrap, IN, rate, Workload.SHUFFLE.accounts(), 1)) {
+      out.println("query started; waiting for the first record to come through...");
+      if (!Priming.awaitFirstOutput(bootstrap, IN, Workload.SHUFFLE.accounts(), recorder,
+          () -> running.exception().isDefined() || !running.isActive(), Duration.ofMinutes(3))) {
+        out.println("no output from the query: " + (running.exception().isDefined()
+            ? running.exception().get().getMessage() : "nothing within 3 minutes"));
+        return 1;
+      }
+      out.println("records flow end to end; sending " + rate + " events/s\n");
+      long startUs = WallClock.epochMicros();
+      generator.startAsync();
+      for (long t = PROGRESS_EVERY.toSeconds(); t <= seconds; t += PROGRESS_EVERY.toSeconds()) {
+        sleepUntil(startUs + t * 1_000_000);
+        if (running.exception().isDefined()) {
+          out.println("the query failed: " + running.exception().get().getMessage());
+          return 1;
+        }
+        LatencySummary recent = window(recorder, startUs, t - PROGRESS_EVERY.toSeconds(), t);
+        out.printf(Locale.ROOT, "  %3d s  sent %,9d  received %,9d  epochs committed %5d  last 10 s: p50 %s  p99 %s ms%n",
+            t, generator.sent(), recorder.count(), commits.count(), ms(recent.p50Us()), ms(recent.p99Us()));
+      }
+      generator.stop();
+      running.stop();
+      LatencySummary summary = window(recorder, startUs, warmupSeconds, seconds);
+      report(summary, generator.sent(), commits.count());
+      commits.close();
+      return summary.count() > 0 ? 0 : 1;
+    }
+  }
+
+  private static LatencySummary window(LatencyRecorder recorder, long startUs, double fromSec, double toSec) {
+    LatencySamples raw = recorder.samples();
+    if (raw.size() == 0) {
+      return new LatencySummary(0, 0, 0, 0, 0, 0, 0, 0);
+    }
+    return WindowedLatency.of(raw.arrivalsMs(), raw.latenciesUs(), raw.firstArrivalUs(), startUs)
+        .summary(fromSec, toSec);
+  }
+
+  private void report(LatencySummary s, long sent, int epochs) {
+    out.printf(Locale.ROOT, "%nEnd-to-end latency, producer send to consumer receipt, %d s window (%,d records):%n",
+        seconds - warmupSeconds, s.count());
+    out.printf(Locale.ROOT, "  p50    %8s ms%n  p90    %8s ms%n  p99    %8s ms%n  p99.9  %8s ms%n  max    %8s ms%n",
+        ms(s.p50Us()), ms(s.p90Us()), ms(s.p99Us()), ms(s.p999Us()), ms(s.maxUs()));
+    out.printf(Locale.ROOT, "Throughput: %,.0f records/s out (%,d events/s in; the filter drops about 10 %%)%n",
+        s.throughputPerSec(), rate);
+    out.printf(Locale.ROOT, "%s committed: %d (%,d events sent)%n", realTime ? "Epochs" : "Batches", epochs, sent);
+  }
+
+  private static String ms(long micros) {
+    return String.format(Locale.ROOT, "%.1f", micros / 1000.0);
+  }
+
+  private static void sleepUntil(long epochMicros) throws InterruptedException {
+    long waitMs = (epochMicros - WallClock.epochMicros()) / 1000;
+    if (waitMs > 0) {
+      Thread.sleep(waitMs);
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (Exception e) {
+      // a temp folder
+    }
+  }
+}

@@ -1,0 +1,19 @@
+package io.rtm.bench.child;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/** One mode running one workload inside the mode JVM. */
+interface ModeRun {
+  /** Starts the query; throws when the mode cannot run the workload. */
+  void start() throws Exception;
+
+  /** Completes with the cause if the run dies before {@link #stop()}. */
+  CompletableFuture<Throwable> failure();
+
+  /** Epoch or batch commits so far (empty for engines without epochs). */
+  List<CommitLogWatcher.Commit> commits();
+
+  /** Stops the run and releases everything it holds. */
+  void stop();
+}

@@ -1,0 +1,146 @@
+package io.rtm.bench.report;
+
+import io.rtm.bench.run.OutputCheck;
+import io.rtm.bench.run.Plan;
+import io.rtm.bench.run.QuickVerdict;
+import io.rtm.bench.run.RunResult;
+import io.rtm.bench.spec.Mode;
+import io.rtm.bench.spec.Workload;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@code results.md}: one table per workload, its plots, the refusals' messages, the quick check. */
+final class MarkdownReport {
+  private static final String DASH = "—";
+
+  private MarkdownReport() {}
+
+  static String render(String started, MachineInfo machine, Plan plan, List<RunResult> results,
+      Map<String, String> plots) {
+    StringBuilder md = new StringBuilder();
+    md.append("# Benchmark results ").append(started).append("\n\n");
+    md.append("Machine: ").append(machine.describe()).append(".\n\n");
+    md.append(method(plan)).append("\n");
+    for (Workload w : plan.workloads()) {
+      md.append("## ").append(w.id()).append(": ").append(w.description()).append("\n\n");
+      md.append("| mode | rate/s | p50 | p90 | p99 | p99.9 | max (ms) | out/s | in/s | epochs in window |"
+          + " peak heap MiB | peak RSS MiB | p99 ÷ micro-batch | out/s ÷ micro-batch |\n");
+      md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+      for (RunResult r : results) {
+        if (r.spec().workload() == w) {
+          md.append(row(r, baseline(results, r))).append("\n");
+        }
+      }
+      md.append("\n");
+      plots.forEach((name, file) -> {
+        if (name.startsWith("cdf-" + w.id() + "-")) {
+          md.append("![").append(name).append("](").append(file).append(")\n");
+        }
+      });
+      md.append("\n");
+    }
+    md.append(timelines(plots));
+    md.append(refusals(results));
+    if (plan.quick()) {
+      md.append(quick(results));
+    }
+    return md.toString();
+  }
+
+  private static String method(Plan plan) {
+    StringBuilder s = new StringBuilder("## Method\n\n");
+    s.append("- One KRaft broker on 127.0.0.1 in its own JVM; input and output topics with 2 partitions, new for every run.\n");
+    s.append("- Each run starts a fresh JVM for the mode (Spark driver in `local[8]`, or the relay), so heap and RSS are that run's alone;"
+        + " the generator (~200-byte JSON, `acks=1`, `linger.ms=0`) and the measuring consumer run in the benchmark's JVM.\n");
+    s.append("- Latency: consumer arrival wall clock minus the send time the generator stamped in the record (`send_us` header,"
+        + " or for aggregates `send_ns` of the newest event counted). Same host, so no clock skew.\n");
+    s.append(String.format(Locale.ROOT, "- Warm-up %d s from the first event sent, excluded; measured window %d s by arrival time,"
+        + " stretched per mode to cross at least %d epoch/batch boundaries:",
+        plan.warmup().toSeconds(), plan.window().toSeconds(), Plan.MIN_BOUNDARIES));
+    Map<String, String> windows = new LinkedHashMap<>();
+    for (Mode m : plan.modes()) {
+      windows.put(m.id(), plan.windowFor(m).toSeconds() + " s");
+    }
+    windows.forEach((m, wnd) -> s.append(" ").append(m).append(" ").append(wnd).append(";"));
+    s.setLength(s.length() - 1);
+    s.append(".\n");
+    s.append("- `microbatch` sets no trigger, `microbatch-0s` sets `ProcessingTime(\"0 seconds\")`: Spark's default trigger is exactly that,"
+        + " so the two rows show the run-to-run noise. `realtime` (5-minute batches) is measured inside its first batch, where no batch boundary falls.\n");
+    s.append("- Peak heap: the driver JVM's highest heap occupancy (sampled every 50 ms and before every GC); peak RSS: `VmHWM`. `-Xmx2g`, G1.\n");
+    s.append("- out/s counts output records in the window (aggregations emit one per updated group); in/s is the generator's rate.\n");
+    s.append("- A mode that cannot run a workload shows `unsupported (<error condition or class>)`; one that started and then failed shows `failed (...)`.\n");
+    return s.toString();
+  }
+
+  private static Optional<RunResult> baseline(List<RunResult> results, RunResult r) {
+    return results.stream()
+        .filter(b -> b.ok() && b.spec().mode() == Mode.stockBaseline()
+            && b.spec().workload() == r.spec().workload() && b.spec().rate() == r.spec().rate())
+        .findFirst();
+  }
+
+  private static String row(RunResult r, Optional<RunResult> baseline) {
+    String head = "| " + r.spec().mode().id() + " | " + r.spec().rate() + " | ";
+    if (!r.ok()) {
+      String status = r.statusText() + (r.foundAt() == null ? "" : ", found at " + r.foundAt());
+      return head + status + " | " + String.join(" | ", java.util.Collections.nCopies(12, DASH)) + " |";
+    }
+    var l = r.latency();
+    String p99Ratio = baseline.map(b -> Formats.ratio(l.p99Us() / (double) b.latency().p99Us())).orElse(DASH);
+    String outRatio = baseline.map(b -> Formats.ratio(l.throughputPerSec() / b.latency().throughputPerSec())).orElse(DASH);
+    String epochs = r.spec().mode().usesSpark() ? Integer.toString(r.epochsInWindow()) : DASH;
+    return head + String.join(" | ",
+        Formats.ms(l.p50Us()), Formats.ms(l.p90Us()), Formats.ms(l.p99Us()), Formats.ms(l.p999Us()),
+        Formats.ms(l.maxUs()), Formats.rate(l.throughputPerSec()), Formats.rate(r.inputPerSec()), epochs,
+        Formats.mib(r.peakHeapBytes()), Formats.mib(r.peakRssBytes()), p99Ratio, outRatio) + " |";
+  }
+
+  private static String timelines(Map<String, String> plots) {
+    StringBuilder s = new StringBuilder("## Latency over time\n\nOne plot per run: p50 and max per time bucket;"
+        + " vertical lines are epoch or batch commits.\n\n");
+    plots.forEach((name, file) -> {
+      if (name.startsWith("timeline-")) {
+        s.append("- [").append(name.substring("timeline-".length())).append("](").append(file).append(")\n");
+      }
+    });
+    return s.append("\n").toString();
+  }
+
+  private static String refusals(List<RunResult> results) {
+    StringBuilder s = new StringBuilder();
+    Map<String, String> seen = new LinkedHashMap<>();
+    for (RunResult r : results) {
+      if (!r.ok() && r.foundAt() == null) {
+        seen.putIfAbsent(r.spec().workload().id() + " / " + r.spec().mode().id(),
+            r.statusText() + ": " + r.message());
+      }
+    }
+    if (seen.isEmpty()) {
+      return "";
+    }
+    s.append("## Unsupported and failed runs\n\n");
+    seen.forEach((cell, text) -> s.append("- ").append(cell).append(": ").append(text.replace("\n", " ")).append("\n"));
+    return s.append("\n").toString();
+  }
+
+  private static String quick(List<RunResult> results) {
+    StringBuilder s = new StringBuilder("## Output check (quick mode)\n\n");
+    s.append("| workload | mode | sent | expected | distinct out | missing | unexpected | duplicates | wrong |\n");
+    s.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (RunResult r : results) {
+      OutputCheck c = r.check();
+      if (c != null) {
+        s.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %d | %d | %d | %d | %d |%n",
+            r.spec().workload().id(), r.spec().mode().id(), r.sent(), c.expected(), c.distinct(), c.missing(),
+            c.unexpected(), c.duplicates(), c.wrong()));
+      }
+    }
+    QuickVerdict verdict = QuickVerdict.of(results);
+    s.append("\n").append(verdict.passed() ? "**PASSED**: every mode produced complete, correct output.\n"
+        : "**FAILED**:\n" + String.join("\n", verdict.problems().stream().map(p -> "- " + p).toList()) + "\n");
+    return s.toString();
+  }
+}

@@ -1,0 +1,51 @@
+package io.rtm.bench.report;
+
+import io.rtm.bench.run.Plan;
+import io.rtm.bench.run.RunResult;
+import io.rtm.bench.spec.Workload;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Writes {@code results.md}, {@code results.json} and {@code plots/} into a results folder. */
+public final class ReportWriter {
+  private ReportWriter() {}
+
+  /** @return the markdown file */
+  public static Path write(Path dir, String started, Plan plan, List<RunResult> results) {
+    MachineInfo machine = MachineInfo.current();
+    Path plotDir = dir.resolve("plots");
+    Map<String, String> plots = new LinkedHashMap<>();
+    for (Workload w : plan.workloads()) {
+      for (int rate : plan.rates()) {
+        List<RunResult> ran = results.stream()
+            .filter(r -> r.ok() && r.spec().workload() == w && r.spec().rate() == rate)
+            .toList();
+        if (!ran.isEmpty()) {
+          String name = "cdf-" + w.id() + "-" + rate;
+          Plots.cdf(plotDir, name, w.id() + " at " + rate + "/s: latency CDF per mode", ran);
+          plots.put(name, "plots/" + name + ".png");
+        }
+      }
+    }
+    for (RunResult r : results) {
+      if (r.ok()) {
+        String name = "timeline-" + r.spec().id();
+        Plots.timeline(plotDir, name, r);
+        plots.put(name, "plots/" + name + ".png");
+      }
+    }
+    JsonReport.write(dir.resolve("results.json"), started, machine, plan, results);
+    Path md = dir.resolve("results.md");
+    try {
+      Files.writeString(md, MarkdownReport.render(started, machine, plan, results, plots));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return md;
+  }
+}

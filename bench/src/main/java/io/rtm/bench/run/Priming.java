@@ -1,0 +1,37 @@
+package io.rtm.bench.run;
+
+import io.rtm.bench.harness.EventGenerator;
+import io.rtm.bench.harness.LatencyRecorder;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Gets a started query to the point where records flow end to end before load starts. {@code
+ * start()} returning says little: a real-time query still schedules its stages, a micro-batch
+ * query plans its first batch, and events sent meanwhile would pile up and be measured as
+ * start-up latency. A trickle of events with ids far above the measured ones goes in until the
+ * first output comes out.
+ */
+public final class Priming {
+  /** Event ids of priming events start here; the measured generator counts up from 0. */
+  public static final long FIRST_ID = 1_000_000_000L;
+  private static final int RATE = 20;
+
+  private Priming() {}
+
+  /**
+   * True once an output arrived; false if {@code failed} turned true or the timeout passed first.
+   */
+  public static boolean awaitFirstOutput(String bootstrap, String topic, int accounts, LatencyRecorder recorder,
+      BooleanSupplier failed, Duration timeout) {
+    try (EventGenerator primer = new EventGenerator(bootstrap, topic, RATE, accounts, 1)) {
+      primer.firstEventId(FIRST_ID).startAsync();
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (recorder.count() == 0 && !failed.getAsBoolean() && System.nanoTime() - deadline < 0) {
+        LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+      }
+      return recorder.count() > 0;
+    }
+  }
+}

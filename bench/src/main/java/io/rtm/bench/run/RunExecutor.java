@@ -1,0 +1,149 @@
+package io.rtm.bench.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rtm.bench.child.ChildArgs;
+import io.rtm.bench.harness.EventGenerator;
+import io.rtm.bench.harness.JavaCommand;
+import io.rtm.bench.harness.KafkaBroker;
+import io.rtm.bench.harness.LatencyRecorder;
+import io.rtm.bench.harness.WallClock;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * Runs one cell: fresh topics, a fresh mode JVM, the generator and the recorder in this JVM (so
+ * they never compete with the driver's heap), then the child's result and the measured window.
+ */
+public final class RunExecutor implements AutoCloseable {
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+  private static final Duration STOP_TIMEOUT = Duration.ofMinutes(2);
+  private static final int PARTITIONS = 2;
+  private static final long SEED = 1;
+  private static final java.util.regex.Pattern ERROR_CONDITION = java.util.regex.Pattern.compile("[A-Z_][A-Z0-9_.]+");
+
+  private final KafkaBroker broker;
+  private final Admin admin;
+  private final Path workDir;
+  private final List<Path> childClasspath;
+  private final List<String> childJvmArgs;
+
+  public RunExecutor(KafkaBroker broker, Path workDir, List<Path> childClasspath) {
+    this.broker = broker;
+    this.workDir = workDir;
+    this.childClasspath = childClasspath;
+    this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
+    List<String> jvm = new ArrayList<>(JavaCommand.SPARK_JAVA17_OPTIONS);
+    jvm.addAll(List.of("-Xmx2g", "-XX:+UseG1GC", "-Djava.awt.headless=true"));
+    this.childJvmArgs = List.copyOf(jvm);
+  }
+
+  public RunResult execute(RunSpec spec) {
+    String in = spec.id() + "-in";
+    String out = spec.id() + "-out";
+    broker.createTopic(in, PARTITIONS);
+    broker.createTopic(out, PARTITIONS);
+    Path dir = workDir.resolve(spec.id());
+    ChildArgs args = new ChildArgs(spec.mode(), spec.workload(), broker.bootstrapServers(), in, out,
+        dir.resolve("checkpoint"), spec.rate());
+    try (ModeChild child = ModeChild.start(childClasspath, childJvmArgs, args, dir)) {
+      JsonNode started = child.awaitStarted(START_TIMEOUT);
+      if (!started.path("event").asText().equals("ready")) {
+        return RunResult.notRun(spec, classify(started), started.path("error").asText(),
+            started.path("message").asText(), started.path("peak_heap_bytes").asLong(-1),
+            started.path("peak_rss_bytes").asLong(-1));
+      }
+      return measure(spec, child, in, out);
+    } finally {
+      deleteTopics(in, out);
+    }
+  }
+
+  private RunResult measure(RunSpec spec, ModeChild child, String in, String out) {
+    int expectedSamples = (int) Math.min(20_000_000, spec.rate() * (spec.sendDuration().toSeconds() + 60L));
+    try (LatencyRecorder recorder = new LatencyRecorder(broker.bootstrapServers(), out)
+            .maxValues(spec.checksOutput() ? expectedSamples : 0)
+            .sampleCapacity(expectedSamples)
+            .start();
+        EventGenerator generator = new EventGenerator(
+            broker.bootstrapServers(), in, spec.rate(), spec.workload().accounts(), SEED)) {
+      if (!Priming.awaitFirstOutput(broker.bootstrapServers(), in, spec.workload().accounts(), recorder,
+          child.failed()::isDone, START_TIMEOUT)) {
+        JsonNode result = child.stop(STOP_TIMEOUT);
+        if (result.path("status").asText().equals("failed")) {
+          return RunResult.notRun(spec, classify(result), result.path("error").asText(),
+              result.path("message").asText(), result.path("peak_heap_bytes").asLong(-1),
+              result.path("peak_rss_bytes").asLong(-1));
+        }
+        return RunResult.notRun(spec, RunResult.Status.FAILED, "no output",
+            "no output within " + START_TIMEOUT.toSeconds() + " s of the query's start",
+            result.path("peak_heap_bytes").asLong(-1), result.path("peak_rss_bytes").asLong(-1));
+      }
+      long generatorStartUs = WallClock.epochMicros();
+      CompletableFuture<Void> sending =
+          CompletableFuture.runAsync(() -> generator.runFor(spec.sendDuration()));
+      boolean died = awaitEither(sending, child.failed(), spec.sendDuration().plusMinutes(1));
+      if (died) {
+        generator.stop();
+      }
+      double sentSeconds = (WallClock.epochMicros() - generatorStartUs) / 1e6;
+      if (!died && spec.checksOutput()) {
+        Drain.untilComplete(recorder, generator.sent(), spec, child.failed());
+      }
+      JsonNode result = child.stop(STOP_TIMEOUT);
+      return RunOutcome.of(spec, result, recorder, generator.sent(), sentSeconds, generatorStartUs,
+          generator.events());
+    }
+  }
+
+  /** True when the child reported a failure before the generator finished. */
+  private static boolean awaitEither(CompletableFuture<Void> sending, CompletableFuture<JsonNode> failed, Duration timeout) {
+    try {
+      CompletableFuture.anyOf(sending, failed).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the generator failed", e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("the generator did not finish within " + timeout, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    return failed.isDone() && !sending.isDone();
+  }
+
+  /**
+   * A refusal at start is "unsupported"; so is a run-time failure whose condition says so (Spark's
+   * real-time allowlist and the plugin's stage planner reject operators only once the query runs).
+   */
+  static RunResult.Status classify(JsonNode failure) {
+    String error = failure.path("error").asText();
+    String upper = error.toUpperCase(Locale.ROOT);
+    boolean saysSo = upper.contains("UNSUPPORTED") || upper.contains("ALLOWLIST") || upper.contains("NOT_SUPPORTED");
+    // At start, an error condition is Spark's (or the plugin's) analysis refusing the query; a bare
+    // exception class (a missing class, a dead broker) is the harness or the build failing.
+    boolean conditionAtStart = failure.path("phase").asText().equals("start") && ERROR_CONDITION.matcher(error).matches();
+    return saysSo || conditionAtStart ? RunResult.Status.UNSUPPORTED : RunResult.Status.FAILED;
+  }
+
+  private void deleteTopics(String... topics) {
+    try {
+      admin.deleteTopics(List.of(topics)).all().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // Only disk space is at stake; the broker's data dir goes away with the benchmark.
+    }
+  }
+
+  @Override
+  public void close() {
+    admin.close(Duration.ofSeconds(5));
+  }
+}

@@ -1,0 +1,56 @@
+package io.rtm.bench.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rtm.bench.harness.EventFactory;
+import io.rtm.bench.harness.LatencyRecorder;
+import io.rtm.bench.harness.LatencySamples;
+import io.rtm.bench.harness.LatencySummary;
+
+/** Turns a finished run (the child's result, the recorder's samples) into a {@link RunResult}. */
+final class RunOutcome {
+  private RunOutcome() {}
+
+  static RunResult of(RunSpec spec, JsonNode result, LatencyRecorder recorder, long sent, double sentSeconds,
+      long generatorStartUs, EventFactory events) {
+    long received = recorder.count();
+    RunResult.Status status = RunResult.Status.OK;
+    String error = null;
+    String message = null;
+    if (result.path("status").asText().equals("failed")) {
+      status = received == 0 ? RunExecutor.classify(result) : RunResult.Status.FAILED;
+      error = result.path("error").asText();
+      message = result.path("message").asText();
+    } else if (received == 0) {
+      status = RunResult.Status.FAILED;
+      error = "no output";
+      message = "the query ran but wrote nothing to the output topic";
+    }
+    LatencySamples raw = recorder.samples();
+    WindowedLatency samples = raw.size() == 0
+        ? new WindowedLatency(new double[0], new int[0])
+        : WindowedLatency.of(raw.arrivalsMs(), raw.latenciesUs(), raw.firstArrivalUs(), generatorStartUs);
+    double from = spec.warmup().toMillis() / 1e3;
+    double to = spec.checksOutput() ? Math.max(from + 1, sentSeconds) : from + spec.window().toMillis() / 1e3;
+    LatencySummary latency = samples.summary(from, to);
+    double[] commits = commitTimes(result, generatorStartUs);
+    int inWindow = 0;
+    for (double c : commits) {
+      inWindow += c >= from && c < to ? 1 : 0;
+    }
+    OutputCheck check = spec.checksOutput() && spec.workload().outputPerEvent()
+        ? OutputCheck.of(recorder.values(), sent, events)
+        : null;
+    return new RunResult(spec, status, error, message, null, latency, sent, sent / sentSeconds, received,
+        result.path("peak_heap_bytes").asLong(-1), result.path("peak_rss_bytes").asLong(-1),
+        inWindow, commits.length, from, to, check, samples, commits);
+  }
+
+  private static double[] commitTimes(JsonNode result, long generatorStartUs) {
+    JsonNode commits = result.path("commits");
+    double[] at = new double[commits.size()];
+    for (int i = 0; i < at.length; i++) {
+      at[i] = (commits.get(i).get(1).asLong() * 1000 - generatorStartUs) / 1e6;
+    }
+    return at;
+  }
+}
