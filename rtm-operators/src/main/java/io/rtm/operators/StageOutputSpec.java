@@ -1,5 +1,6 @@
 package io.rtm.operators;
 
+import io.rtm.compat.EpochIndependentWriters;
 import io.rtm.operators.registry.ExecutorServices;
 import io.rtm.shuffle.PartitionId;
 import io.rtm.shuffle.ResultPartition;
@@ -32,6 +33,9 @@ public sealed interface StageOutputSpec extends Serializable {
     @Override
     public EpochOutput open(StageInputSpec.StageContext stage, int partition, TaskContext context,
         EpochCoordination coordinator) {
+      if (EpochIndependentWriters.reusableAcrossEpochs(writerFactory)) {
+        return new PipelinedSinkEpochOutput(writerFactory, coordinator, partition, context.taskAttemptId());
+      }
       return new SinkEpochOutput(writerFactory, coordinator, partition, context.taskAttemptId());
     }
   }

@@ -27,10 +27,16 @@ public final class StageTaskRDD extends RDD<Object> {
   private final StageOutputSpec output;
   private final ShuffleTransportConf transportConf;
   private final long watermarkIdleTimeoutMs;
+  private final boolean resumable;
 
-  /** @param watermarkIdleTimeoutMs negative unless the stage holds a watermark operator */
+  /**
+   * @param watermarkIdleTimeoutMs negative unless the stage holds a watermark operator
+   * @param resumable the stage's operators only pull rows from their input, so one operator chain
+   *     built once serves every epoch ({@link EpochRowsCursor}); otherwise it is rebuilt per epoch
+   */
   public StageTaskRDD(RDD<InternalRow> operators, String queryRunId, int stageId,
-      StageInputSpec input, StageOutputSpec output, ShuffleTransportConf transportConf, long watermarkIdleTimeoutMs) {
+      StageInputSpec input, StageOutputSpec output, ShuffleTransportConf transportConf, long watermarkIdleTimeoutMs,
+      boolean resumable) {
     super(operators, ClassTag$.MODULE$.apply(Object.class));
     this.operators = operators;
     this.queryRunId = queryRunId;
@@ -39,6 +45,7 @@ public final class StageTaskRDD extends RDD<Object> {
     this.output = output;
     this.transportConf = transportConf;
     this.watermarkIdleTimeoutMs = watermarkIdleTimeoutMs;
+    this.resumable = resumable;
   }
 
   @Override
@@ -61,7 +68,7 @@ public final class StageTaskRDD extends RDD<Object> {
         new StageInputSpec.StageContext(queryRunId, stageId, startEpoch, transportConf);
     EpochTracker$.MODULE$.initializeCurrentEpoch(startEpoch);
     try (EpochOutput out = output.open(stage, split.index(), context, coordinator);
-         EpochInput in = input.open(stage, split.index(), context, coordinator)) {
+         EpochRowsCursor in = new EpochRowsCursor(input.open(stage, split.index(), context, coordinator))) {
       TaskInputs.register(context.taskAttemptId(), in);
       try {
         runEpochs(split, context, in, out, startEpoch);
@@ -80,15 +87,20 @@ public final class StageTaskRDD extends RDD<Object> {
     return ScalaIterators.of(Collections.emptyIterator());
   }
 
-  private void runEpochs(Partition split, TaskContext context, EpochInput in, EpochOutput out, long startEpoch)
+  private void runEpochs(Partition split, TaskContext context, EpochRowsCursor in, EpochOutput out, long startEpoch)
       throws Exception {
     long epoch = startEpoch;
     WatermarkForwarder watermarks = new WatermarkForwarder(TaskEventTime.of(context.taskAttemptId()), out,
         watermarkIdleTimeoutMs);
+    scala.collection.Iterator<InternalRow> chain = null;
     while (!context.isInterrupted()) {
+      in.advance();
       out.beginEpoch(epoch);
       try {
-        scala.collection.Iterator<InternalRow> rows = operators.compute(split, context);
+        if (chain == null || !resumable) {
+          chain = operators.compute(split, context);
+        }
+        scala.collection.Iterator<InternalRow> rows = chain;
         while (rows.hasNext()) {
           out.write(rows.next());
           watermarks.afterRow();

@@ -1,6 +1,7 @@
 package io.rtm.plugin;
 
 import io.rtm.operators.registry.ExecutorServices;
+import io.rtm.plugin.checkpoint.RealTimeCheckpointFileManager;
 import io.rtm.operators.registry.LookupProducers;
 import io.rtm.operators.registry.RegistryWire;
 import io.rtm.operators.registry.ProducerRegistry;
@@ -38,6 +39,9 @@ public final class RealTimeModePlugin implements SparkPlugin {
     @Override
     public Map<String, String> init(SparkContext sc, PluginContext pluginContext) {
       DriverServices.install(registry);
+      // Sessions created from here on read it; it only acts for real-time queries (see the class).
+      pluginContext.conf().setIfMissing(RealTimeCheckpointFileManager.SPARK_KEY,
+          RealTimeCheckpointFileManager.class.getName());
       return Map.of();
     }
 
@@ -68,6 +72,8 @@ public final class RealTimeModePlugin implements SparkPlugin {
       }
       server = ShuffleServer.start(ShuffleTransportConf.fromMap(conf), advertisedHost(ctx, conf));
       ExecutorServices.install(server, ctx);
+      ClassWarmup.startInBackground(conf.getOrDefault(io.rtm.config.RtmOptions.EXECUTOR_WARMUP_CLASSES.key(),
+          io.rtm.config.RtmOptions.EXECUTOR_WARMUP_CLASSES.defaultValue()));
     }
 
     /**

@@ -82,7 +82,8 @@ final class RealTimeQueryRun {
         PlannedStage stage = stages.get(i);
         StageTaskRDD rdd = new StageTaskRDD(stage.operators().execute(), runId, stage.id(), stage.input(),
             stage.output(), settings.transportConf(),
-            StagePlanner.holdsWatermark(stage.operators()) ? settings.watermarkIdleTimeoutMs() : -1);
+            StagePlanner.holdsWatermark(stage.operators()) ? settings.watermarkIdleTimeoutMs() : -1,
+            ResumableStages.isResumable(stage.operators()));
         sc.setJobDescription("real-time " + stage.describe());
         JavaFutureAction<Void> job = JavaRDD.fromRDD(rdd, ClassTag$.MODULE$.apply(Object.class))
             .foreachPartitionAsync(rows -> { });

@@ -77,6 +77,24 @@ public final class RtmOptions {
               + " changes, while the HDFS-backed default copies the whole state map per version. An"
               + " explicit spark.sql.streaming.stateStore.providerClass always wins.");
 
+  public static final ConfigOption<Boolean> CHECKPOINT_LOCAL_NIO =
+      ConfigOption.booleanOption("spark.rtm.checkpoint.localNioFiles", true)
+          .doc("When true, real-time queries whose checkpoint location is on the local file system"
+              + " write their offset log, commit log and state files with java.nio (atomic rename, no"
+              + " .crc side files) instead of Hadoop's local file system, which without Hadoop's native"
+              + " library launches a chmod and a readlink process per file: several per epoch. Applies"
+              + " only while spark.sql.streaming.realTimeMode.enabled is true and the plugin's manager"
+              + " is the configured spark.sql.streaming.checkpointFileManagerClass (the plugin sets it"
+              + " when the user has not). Other file systems always use Spark's own manager.");
+
+  public static final ConfigOption<String> EXECUTOR_WARMUP_CLASSES =
+      ConfigOption.stringOption("spark.rtm.executor.warmupClasses",
+              "org.apache.spark.sql.catalyst.util.CollationAwareUTF8String")
+          .doc("Comma-separated classes each executor initializes on a background thread when the"
+              + " plugin starts, so that a one-time class initializer does not stall a running"
+              + " real-time task. The default is Spark's ICU case mapping (used by upper, lower and"
+              + " initcap), whose initializer takes seconds of CPU. Empty turns the warm-up off.");
+
   // ---------------------------------------------------------------------------------------------
   // Shuffle transport (module rtm-shuffle)
   // ---------------------------------------------------------------------------------------------
@@ -168,6 +186,8 @@ public final class RtmOptions {
         PRODUCER_WAIT_MS,
         WATERMARK_IDLE_TIMEOUT_MS,
         STATE_STORE_PROVIDER,
+        CHECKPOINT_LOCAL_NIO,
+        EXECUTOR_WARMUP_CLASSES,
         SHUFFLE_BUFFER_SIZE_BYTES,
         SHUFFLE_MAX_FLUSH_DELAY_MICROS,
         SHUFFLE_CREDITS_PER_CHANNEL,

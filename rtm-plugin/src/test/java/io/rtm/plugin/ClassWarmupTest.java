@@ -1,0 +1,30 @@
+package io.rtm.plugin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ClassWarmupTest {
+  static final class Initialized {
+    static volatile boolean done;
+
+    static {
+      done = true;
+    }
+  }
+
+  @Test
+  void parsesTheCommaListAndIgnoresBlanks() {
+    assertThat(ClassWarmup.parse(" a.B , ,c.D")).containsExactly("a.B", "c.D");
+    assertThat(ClassWarmup.startInBackground(" ")).isNull();
+  }
+
+  @Test
+  void runsStaticInitializersAndSkipsMissingClasses() {
+    int initialized = ClassWarmup.initialize(
+        List.of("no.such.Clazz", Initialized.class.getName()), getClass().getClassLoader());
+    assertThat(initialized).isEqualTo(1);
+    assertThat(Initialized.done).isTrue();
+  }
+}
