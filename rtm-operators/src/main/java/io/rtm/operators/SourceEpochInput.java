@@ -72,8 +72,8 @@ public final class SourceEpochInput implements EpochInput {
       t.setDaemon(true);
       return t;
     });
-    EpochMarkerPoller poller = new EpochMarkerPoller(startEpoch);
-    markerThread.scheduleWithFixedDelay(poller, 0, epochPollIntervalMs, TimeUnit.MILLISECONDS);
+    EpochMarkerPoller poller = new EpochMarkerPoller(startEpoch, new EpochBoundaryPredictor(epochPollIntervalMs));
+    markerThread.execute(poller);
   }
 
   /** @param context the task's context, installed on this thread for sources that read it; may be null */
@@ -111,18 +111,34 @@ public final class SourceEpochInput implements EpochInput {
    * {@link #POLL_FAILURE_GRACE_NANOS} is the task's failure.
    */
   private final class EpochMarkerPoller implements Runnable {
+    private final EpochBoundaryPredictor predictor;
     private long knownEpoch;
     private long failingSince = -1;
 
-    EpochMarkerPoller(long startEpoch) {
+    EpochMarkerPoller(long startEpoch, EpochBoundaryPredictor predictor) {
       this.knownEpoch = startEpoch;
+      this.predictor = predictor;
     }
 
     @Override
     public void run() {
+      poll();
+      if (!Thread.currentThread().isInterrupted() && !markerThread.isShutdown()) {
+        try {
+          markerThread.schedule(this, predictor.nextPollDelayMs(System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+          // close() shut the thread down between the check and the schedule
+        }
+      }
+    }
+
+    private void poll() {
       try {
         long driverEpoch = coordinator.currentEpoch();
         failingSince = -1;
+        if (knownEpoch < driverEpoch) {
+          predictor.epochChanged(System.currentTimeMillis());
+        }
         for (; knownEpoch < driverEpoch; knownEpoch++) {
           queue.put(EPOCH_MARKER);
         }

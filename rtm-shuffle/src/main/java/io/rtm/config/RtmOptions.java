@@ -41,9 +41,11 @@ public final class RtmOptions {
   public static final ConfigOption<Long> EPOCH_POLL_INTERVAL_MS =
       ConfigOption.longOption("spark.rtm.source.epochPollIntervalMs", 10L)
           .atLeast(1)
-          .doc("How often a source task asks the driver whether the epoch moved on. Bounds how late"
-              + " an epoch's barrier leaves the source after the trigger fires (commit delay, not"
-              + " record latency: rows never wait for epochs). Smaller values cost more driver RPCs.");
+          .doc("How often a source task asks the driver whether the epoch moved on, away from epoch"
+              + " boundaries. Around the boundary it expects next (learned from the trigger's cadence)"
+              + " a source polls ten times as often, so source tasks emit an epoch's barrier within"
+              + " about a tenth of this of each other; a consumer aligning barriers holds the early"
+              + " channel's rows for that long. Smaller values cost more driver RPCs.");
 
   public static final ConfigOption<Long> SLOT_WAIT_MS =
       ConfigOption.longOption("spark.rtm.scheduling.slotWaitMs", 10000L)
