@@ -22,11 +22,13 @@ final class CheckpointFiles {
             .mapToLong(Long::parseLong).max().orElse(-1);
       }
     }
+    return last < 0 ? new HashMap<>() : kafkaOffsetsAt(checkpoint, last);
+  }
+
+  /** Kafka offsets (partition -> next offset) in the offset log entry of {@code epoch}. */
+  static Map<Integer, Long> kafkaOffsetsAt(Path checkpoint, long epoch) throws Exception {
     Map<Integer, Long> offsets = new HashMap<>();
-    if (last < 0) {
-      return offsets;
-    }
-    List<String> lines = Files.readAllLines(checkpoint.resolve("offsets").resolve(Long.toString(last)));
+    List<String> lines = Files.readAllLines(checkpoint.resolve("offsets").resolve(Long.toString(epoch)));
     // Last line: {"topic":{"0":123,"1":456}}
     Matcher m = Pattern.compile("\"(\\d+)\":(\\d+)").matcher(lines.get(lines.size() - 1));
     while (m.find()) {

@@ -37,6 +37,12 @@ final class PluginSettings {
     return value != null ? option.parse(value) : option.defaultValue();
   }
 
+  /** The restart policy of a query, read when its first run starts. */
+  static RecoveryPolicy recoveryPolicy(SQLConf conf) {
+    return new RecoveryPolicy(get(conf, RtmOptions.RECOVERY_MAX_RETRIES),
+        get(conf, RtmOptions.RECOVERY_INITIAL_BACKOFF_MS), get(conf, RtmOptions.RECOVERY_MAX_BACKOFF_MS));
+  }
+
   /** What one run of a query needs, read once on the driver when the run starts. */
   record QuerySettings(
       int sourceQueueSize,

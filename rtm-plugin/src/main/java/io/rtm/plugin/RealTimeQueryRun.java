@@ -2,12 +2,15 @@ package io.rtm.plugin;
 
 import io.rtm.compat.ContinuousKeys;
 import io.rtm.compat.EpochCoordinatorClient;
+import io.rtm.compat.QueryCheckpointLogs;
 import io.rtm.compat.SchedulerSlots;
 import io.rtm.operators.StageInputSpec;
 import io.rtm.operators.StageTaskRDD;
+import io.rtm.plugin.errors.RealTimeModeException;
 import io.rtm.plugin.errors.RtmErrors;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -29,8 +32,10 @@ import scala.reflect.ClassTag$;
 /**
  * One run of a real-time query on the driver: plans the stages, checks that every task can hold a
  * slot, registers the partition counts with the epoch coordinator, submits one job per stage so all
- * stages run at once, and waits. The first stage to fail stops every stage and fails the run with
- * its cause; an interrupt (the query's stop) cancels every stage and returns.
+ * stages run at once, and waits. The first stage to fail stops every stage; the run then either ends
+ * so that {@code ContinuousExecution} starts the next one from the last committed epoch
+ * ({@link RecoveryPolicy}) or fails with the cause. An interrupt (the query's stop) cancels every
+ * stage and returns.
  */
 final class RealTimeQueryRun {
   private static final Logger LOG = LoggerFactory.getLogger(RealTimeQueryRun.class);
@@ -52,7 +57,80 @@ final class RealTimeQueryRun {
     this.settings = PluginSettings.forQuery(sc, sqlConf);
   }
 
+  /**
+   * Runs the stages until the query stops (returns), a failure is to be recovered (returns after
+   * the policy's backoff: {@code ContinuousExecution} then starts its next run, which reads the
+   * start epoch from the commit log and plans the stages again with a new epoch coordinator) or the
+   * query fails (throws).
+   */
   void run() {
+    String queryRun = sc.getLocalProperty(ContinuousKeys.QUERY_ID_KEY) + "/"
+        + sc.getLocalProperty(ContinuousKeys.JOB_GROUP_ID_KEY);
+    RecoveryPolicy policy = QueryRecoveries.forRun(queryRun, () -> PluginSettings.recoveryPolicy(sqlConf));
+    long startEpoch = Long.parseLong(sc.getLocalProperty(ContinuousKeys.START_EPOCH_KEY));
+    Optional<QueryCheckpointLogs> logs = QueryCheckpointLogs.ofCurrentThread();
+    if (logs.isEmpty()) {
+      LOG.warn("Real-time run {}: the query's checkpoint logs are out of reach (not Spark 4.2.0?); offsets"
+          + " of an epoch that never committed are kept and every failure counts as one without progress", runId);
+    }
+    logs.ifPresent(l -> l.discardOffsetsAfter(startEpoch - 1));
+    String startOffsets = logs.map(QueryCheckpointLogs::lastCommittedOffsets).orElse("");
+    Failure failure;
+    try {
+      failure = runStages();
+    } catch (RealTimeModeException e) {
+      if (!policy.recovering() || !RESTART_CONDITIONS.contains(e.getCondition())) {
+        QueryRecoveries.forget(queryRun);
+        throw e;
+      }
+      // A restart that finds the cluster short of slots (an executor is still coming back) retries.
+      failure = new Failure("the restart", e);
+    } catch (RuntimeException | Error e) {
+      QueryRecoveries.forget(queryRun);
+      throw e;
+    }
+    if (failure == null) {
+      QueryRecoveries.forget(queryRun);
+      return;
+    }
+    // Progress is committed input, not committed epochs: empty epochs commit while a restarted run
+    // is still on its way to the record that fails it again.
+    boolean progressed = logs.map(l -> !l.lastCommittedOffsets().equals(startOffsets)).orElse(false);
+    RecoveryPolicy.Decision decision = policy.onFailure(progressed);
+    if (!decision.restart()) {
+      QueryRecoveries.forget(queryRun);
+      if (policy.maxRetries() == 0) {
+        throw failure.error();
+      }
+      throw RtmErrors.recoveryExhausted(decision.failuresInARow(), policy.maxRetries(), failure.failed(),
+          failure.error());
+    }
+    LOG.warn("Real-time run {} failed ({} failure(s) in a row, at most {}); restarting every stage from the"
+        + " last committed epoch in {} ms", runId, decision.failuresInARow(), policy.maxRetries(),
+        decision.backoffMs(), failure.error());
+    try {
+      Thread.sleep(decision.backoffMs());
+    } catch (InterruptedException e) {
+      // Stopped while waiting: ContinuousExecution sees the stop and starts no further run.
+      QueryRecoveries.forget(queryRun);
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * How long the first failure of a run may wait for the failure it is an echo of (a consumer often
+   * reports its producer's lost connection before the scheduler reports the producer's own failure).
+   */
+  private static final long ECHO_GRACE_MS = 300;
+
+  /** Failures of a restart's start that are worth another restart. */
+  private static final java.util.Set<String> RESTART_CONDITIONS = java.util.Set.of("RTM_INSUFFICIENT_TASK_SLOTS");
+
+  /** What failed in a run and the error it raised. */
+  record Failure(String failed, RealTimeModeException error) {}
+
+  /** @return the failure that ended the run, or null when the query is stopping */
+  private Failure runStages() {
     EpochCoordinatorClient coordinator =
         EpochCoordinatorClient.connect(sc.getLocalProperty(ContinuousKeys.EPOCH_COORDINATOR_ID_KEY));
     SparkPlan rewritten = new StatefulRewrite(sqlConf, hadoopConf)
@@ -70,10 +148,8 @@ final class RealTimeQueryRun {
 
     List<JavaFutureAction<Void>> jobs = new ArrayList<>();
     CompletableFuture<Integer> firstEnded = new CompletableFuture<>();
-    CompletableFuture<String> firstTaskFailure = new CompletableFuture<>();
-    StageFailureListener failures = new StageFailureListener(runId, firstTaskFailure);
+    StageFailureListener failures = new StageFailureListener(runId, () -> firstEnded.complete(-1));
     sc.addSparkListener(failures);
-    firstTaskFailure.thenRun(() -> firstEnded.complete(-1));
     sc.setLocalProperty(StageFailureListener.RUN_ID_PROPERTY, runId);
     try {
       // Consumers first: they wait for their producers' addresses, so start order is free, but
@@ -101,21 +177,26 @@ final class RealTimeQueryRun {
       }
       int endedStage = awaitFirst(firstEnded);
       if (endedStage < 0) {
-        String[] failure = firstTaskFailure.getNow("|").split("\\|", 2);
-        throw RtmErrors.stageFailed(failure[0], runId, new TaskFailure(failure[1]));
+        StageFailureListener.FailedTask failed = failures.cause(ECHO_GRACE_MS).orElseThrow();
+        return new Failure(failed.where(), RtmErrors.stageFailed(failed.where(), runId, failed.cause()));
       }
       JavaFutureAction<Void> ended = jobs.get(stages.size() - 1 - endedStage);
       try {
         ended.get();
-        throw new IllegalStateException("Real-time stage " + endedStage + " ended although the query runs");
+        String failed = "stage " + endedStage;
+        return new Failure(failed, RtmErrors.stageFailed(failed, runId,
+            new IllegalStateException("Real-time stage " + endedStage + " ended although the query runs")));
       } catch (ExecutionException e) {
-        throw RtmErrors.stageFailed("stage " + endedStage, runId, e.getCause());
+        String failed = "stage " + endedStage;
+        return new Failure(failed, RtmErrors.stageFailed(failed, runId, e.getCause()));
       } catch (CancellationException e) {
         LOG.info("Real-time run {} stage {} was cancelled", runId, endedStage);
+        return null;
       }
     } catch (InterruptedException e) {
       // The query is stopping: ContinuousExecution interrupts this thread and cancels the job group.
       Thread.currentThread().interrupt();
+      return null;
     } finally {
       for (JavaFutureAction<Void> job : jobs) {
         job.cancel(true);

@@ -97,6 +97,29 @@ public final class RtmOptions {
               + " real-time task. The default is Spark's ICU case mapping (used by upper, lower and"
               + " initcap), whose initializer takes seconds of CPU. Empty turns the warm-up off.");
 
+  public static final ConfigOption<Integer> RECOVERY_MAX_RETRIES =
+      ConfigOption.intOption("spark.rtm.recovery.maxRetries", 3)
+          .atLeast(0)
+          .doc("Automatic restarts of a real-time query in a row without new input committed between"
+              + " them (epochs that commit no new offsets do not count as progress). When a task, an"
+              + " executor or a worker is lost, every stage is restarted from the last committed epoch"
+              + " (output of the open epoch is produced again); once a failure would exceed this count"
+              + " the query fails with RTM_RECOVERY_EXHAUSTED and the last failure's root cause. 0 fails"
+              + " the query at its first task failure.");
+
+  public static final ConfigOption<Long> RECOVERY_INITIAL_BACKOFF_MS =
+      ConfigOption.longOption("spark.rtm.recovery.initialBackoffMs", 200L)
+          .atLeast(0)
+          .doc("Wait before the first automatic restart after a failure; doubled for each further"
+              + " restart in a row without committed progress, up to maxBackoffMs. Short waits recover"
+              + " sooner, longer ones give a failing executor or broker time to come back before the"
+              + " retries run out.");
+
+  public static final ConfigOption<Long> RECOVERY_MAX_BACKOFF_MS =
+      ConfigOption.longOption("spark.rtm.recovery.maxBackoffMs", 10000L)
+          .atLeast(0)
+          .doc("Upper bound of the wait between automatic restarts (see initialBackoffMs).");
+
   // ---------------------------------------------------------------------------------------------
   // Shuffle transport (module rtm-shuffle)
   // ---------------------------------------------------------------------------------------------
@@ -190,6 +213,9 @@ public final class RtmOptions {
         STATE_STORE_PROVIDER,
         CHECKPOINT_LOCAL_NIO,
         EXECUTOR_WARMUP_CLASSES,
+        RECOVERY_MAX_RETRIES,
+        RECOVERY_INITIAL_BACKOFF_MS,
+        RECOVERY_MAX_BACKOFF_MS,
         SHUFFLE_BUFFER_SIZE_BYTES,
         SHUFFLE_MAX_FLUSH_DELAY_MICROS,
         SHUFFLE_CREDITS_PER_CHANNEL,

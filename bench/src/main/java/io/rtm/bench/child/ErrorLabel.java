@@ -11,7 +11,7 @@ import org.apache.spark.SparkThrowable;
  */
 public final class ErrorLabel {
   /** Wrappers whose condition says only that something underneath failed. */
-  private static final Set<String> WRAPPERS = Set.of("STREAM_FAILED", "RTM_STAGE_FAILED");
+  private static final Set<String> WRAPPERS = Set.of("STREAM_FAILED", "RTM_STAGE_FAILED", "RTM_RECOVERY_EXHAUSTED");
 
   private ErrorLabel() {}
 

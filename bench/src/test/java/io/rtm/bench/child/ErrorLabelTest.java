@@ -39,6 +39,14 @@ class ErrorLabelTest {
   }
 
   @Test
+  void exhaustedRecoveryIsAWrapperToo() {
+    Throwable t = new ConditionError("RTM_RECOVERY_EXHAUSTED", "gave up",
+        new ConditionError("RTM_STAGE_FAILED", "stage 1 failed", new IllegalStateException("boom")));
+
+    assertThat(ErrorLabel.of(t)).isEqualTo("RTM_RECOVERY_EXHAUSTED: IllegalStateException");
+  }
+
+  @Test
   void namesTheRootClassOfAPlainException() {
     Throwable t = new RuntimeException("outer", new UnsupportedWorkloadException("the relay implements ..."));
 

@@ -53,6 +53,18 @@ public final class RtmErrors {
         "cause", String.valueOf(rootCause(cause)));
   }
 
+  /**
+   * The query gave up restarting; the cause is the last run's {@code RTM_STAGE_FAILED}.
+   *
+   * @param failed what failed last, as for {@link #stageFailed}
+   */
+  public static RealTimeModeException recoveryExhausted(int failures, int maxRetries, String failed,
+      RealTimeModeException lastFailure) {
+    return build("RTM_RECOVERY_EXHAUSTED", lastFailure, "failures", String.valueOf(failures),
+        "maxRetries", String.valueOf(maxRetries), "failed", failed,
+        "cause", String.valueOf(rootCause(lastFailure)));
+  }
+
   /** Every condition the engine can raise, for the documentation generator and its test. */
   public static Map<String, String> conditionTemplates() {
     Map<String, String> out = new LinkedHashMap<>();

@@ -30,7 +30,9 @@ class RtmErrorsTest {
         RtmErrors.multipleInputsInStage(2, "a, b"),
         RtmErrors.insufficientTaskSlots(1, 0, 0, "s"),
         RtmErrors.pluginNotLoaded(),
-        RtmErrors.stageFailed("stage 1", "run", new IllegalStateException("boom"))}) {
+        RtmErrors.stageFailed("stage 1", "run", new IllegalStateException("boom")),
+        RtmErrors.recoveryExhausted(4, 3, "stage 1",
+            RtmErrors.stageFailed("stage 1", "run", new IllegalStateException("boom")))}) {
       assertThat(templates).containsKey(e.getCondition());
       assertThat(e.getMessage()).as(e.getCondition()).doesNotContainPattern("<[a-zA-Z]+>");
     }
@@ -42,5 +44,16 @@ class RtmErrorsTest {
         new RuntimeException("wrapper", new java.io.IOException("peer 127.0.0.1:5000 lost")));
     assertThat(e.getMessage()).contains("stage 1").contains("peer 127.0.0.1:5000 lost");
     assertThat(e.getCause()).hasMessage("wrapper");
+  }
+
+  @Test
+  void exhaustedRecoveryNamesTheLastRootCauseAndKeepsTheStageFailure() {
+    RealTimeModeException last = RtmErrors.stageFailed("task 0 of Spark stage 7 on executor 1", "run-4",
+        new RuntimeException("wrapper", new java.io.IOException("executor 1 lost")));
+    RealTimeModeException e = RtmErrors.recoveryExhausted(4, 3, "task 0 of Spark stage 7 on executor 1", last);
+    assertThat(e.getCondition()).isEqualTo("RTM_RECOVERY_EXHAUSTED");
+    assertThat(e.getMessage()).contains("failed 4 times in a row without committing any new input").contains("maxRetries=3")
+        .contains("executor 1 lost");
+    assertThat(e.getCause()).isSameAs(last);
   }
 }

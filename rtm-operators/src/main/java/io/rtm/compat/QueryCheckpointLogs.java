@@ -1,0 +1,73 @@
+package io.rtm.compat;
+
+import java.lang.reflect.Field;
+import java.util.Optional;
+import org.apache.spark.sql.execution.streaming.checkpointing.OffsetSeqBase;
+import org.apache.spark.sql.execution.streaming.runtime.QueryExecutionThread;
+import org.apache.spark.sql.execution.streaming.runtime.StreamExecution;
+
+/**
+ * The offset and commit logs of the query whose execution thread calls in.
+ *
+ * <p>Spark 4.2.0: {@code StreamExecution.queryExecutionThread} is an anonymous
+ * {@code QueryExecutionThread} subclass, so the query is its synthetic {@code $outer} field. The
+ * plan's session is a clone whose {@code streams()} does not list the query, and the logs must be
+ * the query's own instances: {@code HDFSMetadataLog} caches the latest entries, so a second
+ * instance could not discard an entry the query's instance still holds.
+ */
+public final class QueryCheckpointLogs {
+  private final StreamExecution query;
+
+  private QueryCheckpointLogs(StreamExecution query) {
+    this.query = query;
+  }
+
+  /** The logs of the query running on this thread; empty off a query thread or on another Spark. */
+  public static Optional<QueryCheckpointLogs> ofCurrentThread() {
+    Thread t = Thread.currentThread();
+    if (!(t instanceof QueryExecutionThread)) {
+      return Optional.empty();
+    }
+    try {
+      Field outer = t.getClass().getDeclaredField("$outer");
+      outer.setAccessible(true);
+      return outer.get(t) instanceof StreamExecution q ? Optional.of(new QueryCheckpointLogs(q)) : Optional.empty();
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The last epoch in the commit log, -1 before the first. */
+  public long lastCommittedEpoch() {
+    scala.Option<Object> latest = query.commitLog().getLatestBatchId();
+    return latest.isDefined() ? (Long) latest.get() : -1L;
+  }
+
+  /** The source offsets of the last committed epoch as JSON, "" before the first commit. */
+  public String lastCommittedOffsets() {
+    long epoch = lastCommittedEpoch();
+    if (epoch < 0) {
+      return "";
+    }
+    scala.Option<OffsetSeqBase> entry = query.offsetLog().get(epoch);
+    if (entry.isEmpty()) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder();
+    for (scala.Option<org.apache.spark.sql.connector.read.streaming.Offset> offset
+        : scala.jdk.javaapi.CollectionConverters.asJava(entry.get().offsets())) {
+      out.append(offset.isDefined() ? offset.get().json() : "-").append('\n');
+    }
+    return out.toString();
+  }
+
+  /**
+   * Drops offset-log entries after {@code epoch}. Epochs that every source task reported but that
+   * never committed keep their entries; {@code HDFSMetadataLog.add} never overwrites, so a
+   * restarted run would commit its replay of such an epoch with the failed run's end offsets,
+   * which are not where the replay ended.
+   */
+  public void discardOffsetsAfter(long epoch) {
+    query.offsetLog().purgeAfter(epoch);
+  }
+}
