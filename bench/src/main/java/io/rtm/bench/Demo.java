@@ -7,6 +7,7 @@ import io.rtm.bench.harness.KafkaBroker;
 import io.rtm.bench.harness.LatencyRecorder;
 import io.rtm.bench.harness.LatencySamples;
 import io.rtm.bench.harness.LatencySummary;
+import io.rtm.bench.harness.LiveHeapMonitor;
 import io.rtm.bench.harness.WallClock;
 import io.rtm.bench.query.Pipelines;
 import io.rtm.bench.query.SparkSessions;
@@ -34,10 +35,15 @@ import org.apache.spark.sql.streaming.Trigger;
  * percentiles and throughput. {@code --trigger microbatch} runs the same query on stock
  * micro-batch for comparison.
  *
- * <pre>--rate 10000 --seconds 60 --warmup-s 10 --trigger realtime|microbatch --epoch-ms 100</pre>
+ * <p>{@code --pause-output-s N} writes the output to a second broker and freezes it (SIGSTOP) for N
+ * seconds right after the warm-up: the run then reports the live heap (after each garbage
+ * collection) before, during and after the pause, and checks that every kept event arrived once.
+ *
+ * <pre>--rate 10000 --seconds 60 --warmup-s 10 --trigger realtime|microbatch --epoch-ms 100 --pause-output-s 0</pre>
  */
 public final class Demo {
-  private static final Set<String> VALUES = Set.of("rate", "seconds", "warmup-s", "trigger", "epoch-ms");
+  private static final Set<String> VALUES =
+      Set.of("rate", "seconds", "warmup-s", "trigger", "epoch-ms", "pause-output-s");
   private static final String IN = "events";
   private static final String OUT = "events-by-account";
   private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
@@ -48,6 +54,7 @@ public final class Demo {
   private final int warmupSeconds;
   private final boolean realTime;
   private final long epochMs;
+  private final int pauseOutputSeconds;
 
   private Demo(Flags flags) {
     rate = flags.intValue("rate", 10_000);
@@ -59,6 +66,10 @@ public final class Demo {
     }
     realTime = trigger.equals("realtime");
     epochMs = flags.intValue("epoch-ms", 100);
+    pauseOutputSeconds = flags.intValue("pause-output-s", 0);
+    if (pauseOutputSeconds > 0 && warmupSeconds + pauseOutputSeconds + 10 > seconds) {
+      throw new IllegalArgumentException("--pause-output-s needs --seconds >= warm-up + pause + 10");
+    }
     if (warmupSeconds >= seconds) {
       throw new IllegalArgumentException("--warmup-s must be shorter than --seconds");
     }
@@ -85,24 +96,29 @@ public final class Demo {
         ? "  trigger: Continuous(" + epochMs + " ms) with spark.sql.streaming.realTimeMode.enabled=true (epoch = checkpoint interval)"
         : "  trigger: stock micro-batch (default trigger), same query, switch off");
     out.printf(Locale.ROOT, "  %,d events/s for %d s; the first %d s are warm-up and not measured%n%n", rate, seconds, warmupSeconds);
-    try (KafkaBroker broker = KafkaBroker.start(work)) {
+    try (KafkaBroker broker = KafkaBroker.start(work);
+         KafkaBroker outputBroker = pauseOutputSeconds > 0 ? KafkaBroker.start(work.resolve("output-broker")) : null) {
+      KafkaBroker target = outputBroker != null ? outputBroker : broker;
       broker.createTopic(IN, 2);
-      broker.createTopic(OUT, 2);
-      out.println("broker ready at " + broker.bootstrapServers() + "; starting Spark (local[8])...");
+      target.createTopic(OUT, 2);
+      out.println("broker ready at " + broker.bootstrapServers()
+          + (outputBroker != null ? ", output broker at " + outputBroker.bootstrapServers() : "")
+          + "; starting Spark (local[8])...");
       SparkSession spark = SparkSessions.create("rtm-demo", realTime);
       try {
-        return measure(spark, broker.bootstrapServers(), work.resolve("checkpoint"));
+        return measure(spark, broker.bootstrapServers(), target, work.resolve("checkpoint"));
       } finally {
         spark.stop();
       }
     }
   }
 
-  private int measure(SparkSession spark, String bootstrap, Path checkpoint) throws Exception {
+  private int measure(SparkSession spark, String bootstrap, KafkaBroker target, Path checkpoint) throws Exception {
+    String outBootstrap = target.bootstrapServers();
     CommitLogWatcher commits = CommitLogWatcher.watch(checkpoint);
     Dataset<Row> query = Pipelines.build(spark, Workload.SHUFFLE, bootstrap, IN, rate);
     DataStreamWriter<Row> writer = query.writeStream().format("kafka")
-        .option("kafka.bootstrap.servers", bootstrap)
+        .option("kafka.bootstrap.servers", outBootstrap)
         .option("kafka.linger.ms", "0")
         .option("topic", OUT)
         .option("checkpointLocation", checkpoint.toString());
@@ -110,8 +126,13 @@ public final class Demo {
       writer.trigger(Trigger.Continuous(epochMs));
     }
     StreamingQuery running = writer.start();
-    try (LatencyRecorder recorder = new LatencyRecorder(bootstrap, OUT)
-            .maxValues(0).sampleCapacity(rate * (seconds + 30)).start();
+    long idBound = (long) rate * (seconds + 30);
+    LatencyRecorder configured = new LatencyRecorder(outBootstrap, OUT).maxValues(0).sampleCapacity(rate * (seconds + 30));
+    if (pauseOutputSeconds > 0) {
+      configured.trackEventIds(idBound);
+    }
+    try (LatencyRecorder recorder = configured.start();
+        LiveHeapMonitor heap = LiveHeapMonitor.start();
         EventGenerator generator = new EventGenerator(bootstrap, IN, rate, Workload.SHUFFLE.accounts(), 1)) {
       out.println("query started; waiting for the first record to come through...");
       if (!Priming.awaitFirstOutput(bootstrap, IN, Workload.SHUFFLE.accounts(), recorder,
@@ -123,7 +144,12 @@ public final class Demo {
       out.println("records flow end to end; sending " + rate + " events/s\n");
       long startUs = WallClock.epochMicros();
       generator.startAsync();
+      long pauseAtMs = startUs / 1000 + warmupSeconds * 1000L;
+      long resumeAtMs = pauseAtMs + pauseOutputSeconds * 1000L;
       for (long t = PROGRESS_EVERY.toSeconds(); t <= seconds; t += PROGRESS_EVERY.toSeconds()) {
+        if (pauseOutputSeconds > 0) {
+          pauseOutputBetween(target, pauseAtMs, resumeAtMs, startUs + t * 1_000_000);
+        }
         sleepUntil(startUs + t * 1_000_000);
         if (running.exception().isDefined()) {
           out.println("the query failed: " + running.exception().get().getMessage());
@@ -134,12 +160,72 @@ public final class Demo {
             t, generator.sent(), recorder.count(), commits.count(), ms(recent.p50Us()), ms(recent.p99Us()));
       }
       generator.stop();
+      if (pauseOutputSeconds > 0) {
+        reportPause(recorder, heap, generator.sent(), startUs, pauseAtMs, resumeAtMs, running);
+      }
       running.stop();
       LatencySummary summary = window(recorder, startUs, warmupSeconds, seconds);
+      if (pauseOutputSeconds > 0) {
+        LatencySummary after = window(recorder, startUs, warmupSeconds + pauseOutputSeconds + 10, seconds);
+        out.printf(Locale.ROOT, "Latency from 10 s after the output broker came back to the end (%,d records):"
+            + " p50 %s  p99 %s  max %s ms%n", after.count(), ms(after.p50Us()), ms(after.p99Us()), ms(after.maxUs()));
+      }
       report(summary, generator.sent(), commits.count());
       commits.close();
       return summary.count() > 0 ? 0 : 1;
     }
+  }
+
+  /** Freezes the output broker while the wall clock is inside [pauseAt, resumeAt), up to {@code untilUs}. */
+  private boolean paused;
+
+  private void pauseOutputBetween(KafkaBroker target, long pauseAtMs, long resumeAtMs, long untilUs)
+      throws InterruptedException {
+    if (!paused && System.currentTimeMillis() < resumeAtMs && pauseAtMs < untilUs / 1000) {
+      sleepUntil(pauseAtMs * 1000);
+      target.pause();
+      paused = true;
+      out.printf(Locale.ROOT, "  output broker frozen (SIGSTOP) for %d s%n", pauseOutputSeconds);
+    }
+    if (paused && resumeAtMs < untilUs / 1000) {
+      sleepUntil(resumeAtMs * 1000);
+      target.resume();
+      paused = false;
+      out.println("  output broker resumed (SIGCONT)");
+    }
+  }
+
+  /** Waits for the backlog to drain, then prints the live heap per phase and the completeness check. */
+  private void reportPause(LatencyRecorder recorder, LiveHeapMonitor heap, long sent, long startUs,
+      long pauseAtMs, long resumeAtMs, StreamingQuery running) throws InterruptedException {
+    io.rtm.bench.harness.EventFactory events = new io.rtm.bench.harness.EventFactory(1, Workload.SHUFFLE.accounts());
+    long expected = 0;
+    for (long id = 0; id < sent; id++) {
+      if (Workload.kept(events, id)) {
+        expected++;
+      }
+    }
+    long deadline = System.currentTimeMillis() + 120_000;
+    while (recorder.distinctIds() < expected && System.currentTimeMillis() < deadline
+        && running.exception().isEmpty()) {
+      Thread.sleep(200);
+    }
+    long now = System.currentTimeMillis();
+    long startMs = startUs / 1000;
+    out.printf(Locale.ROOT, "%nOutput broker frozen %d s: live heap after GC (max per phase, MiB; -Xmx %d MiB):%n",
+        pauseOutputSeconds, Runtime.getRuntime().maxMemory() >> 20);
+    out.printf(Locale.ROOT, "  before the pause %6s   (%d collections)%n", mib(heap.maxUsedAfterGc(startMs, pauseAtMs)),
+        heap.collections(startMs, pauseAtMs));
+    out.printf(Locale.ROOT, "  during the pause %6s   (%d collections)%n", mib(heap.maxUsedAfterGc(pauseAtMs, resumeAtMs)),
+        heap.collections(pauseAtMs, resumeAtMs));
+    out.printf(Locale.ROOT, "  after the pause  %6s   (%d collections)%n", mib(heap.maxUsedAfterGc(resumeAtMs, now)),
+        heap.collections(resumeAtMs, now));
+    out.printf(Locale.ROOT, "Completeness: %,d kept events sent, %,d distinct received, %,d missing, %,d duplicates%n",
+        expected, recorder.distinctIds(), expected - recorder.distinctIds(), recorder.duplicateIds());
+  }
+
+  private static String mib(long bytes) {
+    return bytes < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f", bytes / 1048576.0);
   }
 
   private static LatencySummary window(LatencyRecorder recorder, long startUs, double fromSec, double toSec) {

@@ -43,6 +43,9 @@ public final class LatencyRecorder implements AutoCloseable {
   private final AtomicLong withoutSendTime = new AtomicLong();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private volatile boolean running;
+  private long trackIdsBelow;
+  private java.util.BitSet seenIds;
+  private final AtomicLong duplicateIds = new AtomicLong();
   private KafkaConsumer<byte[], byte[]> consumer;
   private Thread thread;
 
@@ -61,6 +64,35 @@ public final class LatencyRecorder implements AutoCloseable {
   public LatencyRecorder maxValues(int max) {
     this.maxValues = max;
     return this;
+  }
+
+  /**
+   * Remembers which {@code event_id}s below {@code bound} arrived (one bit each), for
+   * {@link #distinctIds()} and {@link #duplicateIds()}. Before {@link #start}.
+   */
+  public LatencyRecorder trackEventIds(long bound) {
+    this.trackIdsBelow = bound;
+    this.seenIds = new java.util.BitSet((int) Math.min(Integer.MAX_VALUE, bound));
+    return this;
+  }
+
+  /** Distinct tracked event ids received so far. */
+  public long distinctIds() {
+    synchronized (seenIds) {
+      return seenIds.cardinality();
+    }
+  }
+
+  /** Whether tracked event id {@code id} was received. */
+  public boolean receivedId(long id) {
+    synchronized (seenIds) {
+      return seenIds.get((int) id);
+    }
+  }
+
+  /** Tracked event ids received more than once. */
+  public long duplicateIds() {
+    return duplicateIds.get();
   }
 
   /** How many latency samples to keep (8 bytes each); later ones are only counted. */
@@ -179,6 +211,18 @@ public final class LatencyRecorder implements AutoCloseable {
       } else {
         samples.add(arrivalUs, arrivalUs - sendUs);
       }
+      if (seenIds != null && value != null) {
+        long id = eventId(value);
+        if (id >= 0 && id < trackIdsBelow) {
+          synchronized (seenIds) {
+            if (seenIds.get((int) id)) {
+              duplicateIds.incrementAndGet();
+            } else {
+              seenIds.set((int) id);
+            }
+          }
+        }
+      }
       synchronized (values) {
         if (values.size() < maxValues) {
           values.add(value);
@@ -186,6 +230,21 @@ public final class LatencyRecorder implements AutoCloseable {
       }
       count.incrementAndGet();
     }
+  }
+
+  /** The {@code "event_id":N} field of a JSON value, or -1. */
+  static long eventId(String json) {
+    int at = json.indexOf("\"event_id\":");
+    if (at < 0) {
+      return -1;
+    }
+    int i = at + "\"event_id\":".length();
+    long id = 0;
+    int digits = 0;
+    for (; i < json.length() && Character.isDigit(json.charAt(i)); i++, digits++) {
+      id = id * 10 + (json.charAt(i) - '0');
+    }
+    return digits == 0 ? -1 : id;
   }
 
   private void rethrowFailure() {
