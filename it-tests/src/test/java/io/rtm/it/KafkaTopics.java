@@ -82,7 +82,13 @@ final class KafkaTopics {
     private volatile boolean running = true;
 
     Collector(String bootstrap, String topic) {
+      this(bootstrap, topic, false);
+    }
+
+    /** @param readCommitted read with isolation.level=read_committed (transactional output) */
+    Collector(String bootstrap, String topic, boolean readCommitted) {
       Properties p = new Properties();
+      p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted");
       p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
       p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-collector-" + topic + "-" + System.nanoTime());
       p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

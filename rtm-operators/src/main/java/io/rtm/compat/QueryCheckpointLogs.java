@@ -37,6 +37,11 @@ public final class QueryCheckpointLogs {
     }
   }
 
+  /** The query's resolved checkpoint location (a URI string). */
+  public String checkpointRoot() {
+    return query.resolvedCheckpointRoot();
+  }
+
   /** The last epoch in the commit log, -1 before the first. */
   public long lastCommittedEpoch() {
     scala.Option<Object> latest = query.commitLog().getLatestBatchId();

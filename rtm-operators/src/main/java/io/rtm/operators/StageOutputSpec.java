@@ -32,7 +32,10 @@ public sealed interface StageOutputSpec extends Serializable {
   record Sink(StreamingDataWriterFactory writerFactory) implements StageOutputSpec {
     @Override
     public EpochOutput open(StageInputSpec.StageContext stage, int partition, TaskContext context,
-        EpochCoordination coordinator) {
+        EpochCoordination coordinator) throws Exception {
+      if (writerFactory instanceof io.rtm.operators.kafka.TransactionalKafkaWriterFactory exactlyOnce) {
+        return exactlyOnce.open(partition, coordinator);
+      }
       if (EpochIndependentWriters.reusableAcrossEpochs(writerFactory)) {
         return new PipelinedSinkEpochOutput(writerFactory, coordinator, partition, context.taskAttemptId());
       }

@@ -37,6 +37,11 @@ final class PluginSettings {
     return value != null ? option.parse(value) : option.defaultValue();
   }
 
+  /** Whether Kafka sinks of real-time queries write in exactly-once mode. */
+  static boolean kafkaExactlyOnce(SQLConf conf) {
+    return get(conf, RtmOptions.KAFKA_EXACTLY_ONCE);
+  }
+
   /** The restart policy of a query, read when its first run starts. */
   static RecoveryPolicy recoveryPolicy(SQLConf conf) {
     return new RecoveryPolicy(get(conf, RtmOptions.RECOVERY_MAX_RETRIES),

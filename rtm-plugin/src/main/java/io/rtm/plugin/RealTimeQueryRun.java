@@ -3,6 +3,7 @@ package io.rtm.plugin;
 import io.rtm.compat.ContinuousKeys;
 import io.rtm.compat.EpochCoordinatorClient;
 import io.rtm.compat.QueryCheckpointLogs;
+import io.rtm.operators.kafka.TransactionalKafkaWriterFactory;
 import io.rtm.compat.SchedulerSlots;
 import io.rtm.operators.StageInputSpec;
 import io.rtm.operators.StageTaskRDD;
@@ -23,7 +24,9 @@ import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.connector.write.PhysicalWriteInfoImpl;
+import org.apache.spark.sql.connector.write.streaming.StreamingDataWriterFactory;
 import org.apache.spark.sql.connector.write.streaming.StreamingWrite;
+import org.apache.spark.util.SerializableConfiguration;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -136,7 +139,7 @@ final class RealTimeQueryRun {
     SparkPlan rewritten = new StatefulRewrite(sqlConf, hadoopConf)
         .apply(StagePlanner.stripCodegen(query));
     List<PlannedStage> stages = StagePlanner.plan(rewritten,
-        n -> write.createStreamingWriterFactory(new PhysicalWriteInfoImpl(n)), settings);
+        n -> sinkWriterFactory(write.createStreamingWriterFactory(new PhysicalWriteInfoImpl(n))), settings);
     PlannedStage sink = stages.get(stages.size() - 1);
     PlannedStage source = stages.stream().filter(s -> s.input() instanceof StageInputSpec.Source).findFirst()
         .orElseThrow();
@@ -205,6 +208,17 @@ final class RealTimeQueryRun {
       sc.setLocalProperty(StageFailureListener.RUN_ID_PROPERTY, null);
       DriverServices.registry().forget(runId);
     }
+  }
+
+  /** The sink's writer factory, wrapped for the exactly-once Kafka sink when that is asked for. */
+  private StreamingDataWriterFactory sinkWriterFactory(StreamingDataWriterFactory factory) {
+    if (!PluginSettings.kafkaExactlyOnce(sqlConf) || !TransactionalKafkaWriterFactory.isKafka(factory)) {
+      return factory;
+    }
+    QueryCheckpointLogs logs = QueryCheckpointLogs.ofCurrentThread().orElseThrow(() ->
+        new IllegalStateException("spark.rtm.kafka.exactlyOnce needs the query's checkpoint, out of reach here"));
+    return new TransactionalKafkaWriterFactory(factory, sc.getLocalProperty(ContinuousKeys.QUERY_ID_KEY),
+        logs.checkpointRoot(), new SerializableConfiguration(hadoopConf));
   }
 
   /** A task's failure as the scheduler reported it (its exception lives on the executor). */

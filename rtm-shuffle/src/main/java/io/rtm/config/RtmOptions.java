@@ -120,6 +120,17 @@ public final class RtmOptions {
           .atLeast(0)
           .doc("Upper bound of the wait between automatic restarts (see initialBackoffMs).");
 
+  public static final ConfigOption<Boolean> KAFKA_EXACTLY_ONCE =
+      ConfigOption.booleanOption("spark.rtm.kafka.exactlyOnce", false)
+          .doc("When true, Kafka sinks of real-time queries write exactly once for read_committed"
+              + " consumers: each sink task writes each epoch in one Kafka transaction (transactional id"
+              + " rtm-<query id>-<partition>), flushed at the epoch's barrier and committed only after"
+              + " the epoch is in the query's commit log; a restart commits or aborts what a failed task"
+              + " left open and fences it. Costs: output becomes visible to read_committed consumers at"
+              + " epoch commit (about one trigger interval later), each sink task waits for the commit"
+              + " at every non-empty epoch, and the broker needs transactions (a replication factor and"
+              + " min ISR for the transaction log). When false (default) the Kafka sink is at-least-once.");
+
   // ---------------------------------------------------------------------------------------------
   // Shuffle transport (module rtm-shuffle)
   // ---------------------------------------------------------------------------------------------
@@ -216,6 +227,7 @@ public final class RtmOptions {
         RECOVERY_MAX_RETRIES,
         RECOVERY_INITIAL_BACKOFF_MS,
         RECOVERY_MAX_BACKOFF_MS,
+        KAFKA_EXACTLY_ONCE,
         SHUFFLE_BUFFER_SIZE_BYTES,
         SHUFFLE_MAX_FLUSH_DELAY_MICROS,
         SHUFFLE_CREDITS_PER_CHANNEL,
