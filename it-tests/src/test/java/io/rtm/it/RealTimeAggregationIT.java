@@ -296,6 +296,44 @@ class RealTimeAggregationIT {
     }
   }
 
+  /**
+   * A static side too large to broadcast (broadcasting turned off): Spark plans a sort merge join,
+   * which real-time mode runs as a shuffled hash join probed by each streamed row. Left outer, so
+   * both matched and unmatched streamed rows are checked against micro-batch.
+   */
+  @Test
+  void shuffledStreamStaticLeftOuterJoinEqualsMicroBatch() throws Exception {
+    String in = topic("in", 2);
+    String out = topic("out", 1);
+    Path dim = Sessions.workDir("dim").resolve("accounts.parquet");
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 37; i += 3) {
+      rows.add(org.apache.spark.sql.RowFactory.create("acct-" + i, "region-" + (i % 5)));
+    }
+    spark.createDataFrame(rows, new org.apache.spark.sql.types.StructType()
+            .add("account_id", "string").add("region", "string"))
+        .write().parquet(dim.toString());
+    BiFunction<SparkSession, String, Dataset<Row>> q = (s, t) -> Queries.events(s, broker.bootstrapServers(), t)
+        .join(s.read().parquet(dim.toString()), scala.jdk.javaapi.CollectionConverters.asScala(List.of("account_id")).toSeq(), "left_outer")
+        .select(col("account_id").as("key"), to_json(struct(col("event_id"), col("region"))).as("value"));
+    String threshold = spark.conf().get("spark.sql.autoBroadcastJoinThreshold");
+    String partitions = spark.conf().get("spark.sql.shuffle.partitions");
+    spark.conf().set("spark.sql.autoBroadcastJoinThreshold", "-1");
+    spark.conf().set("spark.sql.shuffle.partitions", "2");
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers());
+         KafkaTopics.Collector collector = new KafkaTopics.Collector(broker.bootstrapServers(), out)) {
+      producer.sendRange(in, 0, 740);
+      start(q, in, out, Sessions.workDir("cp"), Trigger.Continuous("200 milliseconds"));
+      await().atMost(Duration.ofSeconds(90)).until(() -> collector.values().size() >= 740);
+      List<String> expected = microBatchValues(q, in, 740);
+      assertThat(expected).anyMatch(v -> !v.contains("region")).anyMatch(v -> v.contains("region"));
+      assertThat(multiset(collector.values())).isEqualTo(multiset(expected)).hasSize(740);
+    } finally {
+      spark.conf().set("spark.sql.autoBroadcastJoinThreshold", threshold);
+      spark.conf().set("spark.sql.shuffle.partitions", partitions);
+    }
+  }
+
   private static final java.time.Instant BASE = java.time.Instant.parse("2026-01-01T00:00:00Z");
 
   /** Event i happens at BASE + 50 ms * i on account i % 5: every 1-second window holds 4 per account. */

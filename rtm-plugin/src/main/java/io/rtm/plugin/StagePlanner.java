@@ -45,7 +45,7 @@ final class StagePlanner {
       "ProjectExec", "FilterExec", "SerializeFromObjectExec", "DeserializeToObjectExec",
       "MapElementsExec", "MapPartitionsExec", "AppendColumnsExec", "AppendColumnsWithObjectExec",
       "GenerateExec", "ExpandExec", "BatchEvalPythonExec", "ArrowEvalPythonExec",
-      "BroadcastHashJoinExec", "BroadcastNestedLoopJoinExec", "EventTimeWatermarkExec",
+      "BroadcastHashJoinExec", "BroadcastNestedLoopJoinExec", "ShuffledHashJoinExec", "EventTimeWatermarkExec",
       "EpochInputExec", "RealTimeAggregateExec", "RealTimeDeduplicateExec", "RealTimeWatermarkExec");
 
   private final PluginSettings.QuerySettings settings;
@@ -89,6 +89,10 @@ final class StagePlanner {
       // The aggregate reads the shuffle directly and closes windows on watermark ticks from it.
       SparkPlan leaf = rewriteExchange(exchange, true, inputs, names, partitions);
       return agg.withNewChildren(CollectionConverters.asScala(List.of(leaf)).toSeq());
+    }
+    if (node instanceof ShuffleExchangeExec exchange && !StreamStaticJoinRewrite.readsStream(exchange)) {
+      // The static side of a shuffled stream-static join: a batch shuffle Spark runs once per run.
+      return node;
     }
     if (node instanceof ShuffleExchangeExec exchange) {
       return rewriteExchange(exchange, false, inputs, names, partitions);
