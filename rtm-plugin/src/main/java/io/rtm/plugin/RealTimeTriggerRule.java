@@ -35,12 +35,20 @@ final class RealTimeTriggerRule extends Rule<LogicalPlan> {
   public LogicalPlan apply(LogicalPlan plan) {
     if (!(plan instanceof WriteToStreamStatement s)
         || !(s.trigger() instanceof ContinuousTrigger)
-        || !(s.sink() instanceof SupportsWrite)
         || !PluginSettings.enabled(session)) {
       return plan;
     }
+    if (!(s.sink() instanceof SupportsWrite sink)) {
+      // Spark would pick MicroBatchExecution for a V1 sink and fail with "Unknown type of trigger".
+      throw SinkChecks.unsupportedSink(s.sink());
+    }
     if (!DriverServices.isLoaded()) {
       throw RtmErrors.pluginNotLoaded();
+    }
+    RealTimeModeException schema = SinkChecks.schemaMismatch(sink, s.inputQuery().output(),
+        session.sessionState().conf().caseSensitiveAnalysis());
+    if (schema != null) {
+      throw schema;
     }
     RealTimeModeException unsupported = QuerySupport.check(s.inputQuery(), s.outputMode());
     if (unsupported != null) {

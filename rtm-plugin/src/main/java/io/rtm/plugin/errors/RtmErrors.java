@@ -53,6 +53,14 @@ public final class RtmErrors {
         "cause", String.valueOf(rootCause(cause)));
   }
 
+  public static RealTimeModeException unsupportedSink(String sink, String hint) {
+    return build("RTM_UNSUPPORTED_SINK", null, "sink", sink, "hint", hint);
+  }
+
+  public static RealTimeModeException sinkSchemaMismatch(String column, String table, String tableColumns) {
+    return build("RTM_SINK_SCHEMA_MISMATCH", null, "column", column, "table", table, "tableColumns", tableColumns);
+  }
+
   /**
    * The query gave up restarting; the cause is the last run's {@code RTM_STAGE_FAILED}.
    *

@@ -31,6 +31,8 @@ class RtmErrorsTest {
         RtmErrors.insufficientTaskSlots(1, 0, 0, "s"),
         RtmErrors.pluginNotLoaded(),
         RtmErrors.stageFailed("stage 1", "run", new IllegalStateException("boom")),
+        RtmErrors.unsupportedSink("DeltaSink[/t]", "Use toTable"),
+        RtmErrors.sinkSchemaMismatch("merchant", "t", "event_id, account_id"),
         RtmErrors.recoveryExhausted(4, 3, "stage 1",
             RtmErrors.stageFailed("stage 1", "run", new IllegalStateException("boom")))}) {
       assertThat(templates).containsKey(e.getCondition());

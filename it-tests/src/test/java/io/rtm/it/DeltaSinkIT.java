@@ -1,0 +1,250 @@
+package io.rtm.it;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.rtm.bench.harness.KafkaBroker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.apache.spark.SparkThrowable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Delta Lake as the sink of a real-time query: Delta's own DataSource V2 streaming write (Delta
+ * 4.4 with spark.databricks.delta.v2.enableMode=STRICT) commits each epoch as one Delta commit
+ * carrying the transaction identifier (query id, epoch), so a replayed epoch is never committed twice.
+ */
+class DeltaSinkIT {
+  private static final String COLUMNS = "event_id BIGINT, account_id STRING, amount DOUBLE, merchant STRING, ts TIMESTAMP";
+  private static KafkaBroker broker;
+  private static SparkSession spark;
+  private static Path warehouse;
+  private static final AtomicInteger NAMES = new AtomicInteger();
+  private final List<StreamingQuery> queries = new ArrayList<>();
+
+  @BeforeAll
+  static void start() {
+    Sessions.pluginJar();
+    broker = KafkaBroker.start(Sessions.workDir("kafka"));
+    warehouse = Sessions.workDir("warehouse");
+    spark = Sessions.realTime("local[8]")
+        .config("spark.sql.extensions", "io.rtm.plugin.RealTimeModeExtensions,io.delta.sql.DeltaSparkSessionExtension")
+        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        .config("spark.databricks.delta.v2.enableMode", "STRICT")
+        .config("spark.sql.warehouse.dir", warehouse.toString())
+        .getOrCreate();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (spark != null) {
+      spark.stop();
+    }
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  @AfterEach
+  void stopQueries() {
+    queries.forEach(q -> {
+      try {
+        q.stop();
+      } catch (Exception ignored) {
+        // checked by the test
+      }
+    });
+    spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "true");
+  }
+
+  private static String name(String prefix) {
+    return prefix + "_" + NAMES.incrementAndGet();
+  }
+
+  private static String topic(String prefix, int partitions) {
+    String t = prefix + "-" + NAMES.incrementAndGet();
+    broker.createTopic(t, partitions);
+    return t;
+  }
+
+  /** Kafka in, filter, hash shuffle, into a Delta table of the event's columns. */
+  private static Dataset<Row> shuffledEvents(String in) {
+    return Queries.events(spark, broker.bootstrapServers(), in)
+        .filter(col("amount").gt(10.0))
+        .repartition(2, col("account_id"));
+  }
+
+  private StreamingQuery toTable(Dataset<Row> df, String table, Path checkpoint, Trigger trigger) throws Exception {
+    StreamingQuery q = df.writeStream()
+        .option("checkpointLocation", checkpoint.toString())
+        .trigger(trigger)
+        .toTable(table);
+    queries.add(q);
+    return q;
+  }
+
+  @Test
+  void eachEpochIsOneIdempotentDeltaCommitAndTheTableMatchesMicroBatch() throws Exception {
+    String in = topic("delta-in", 2);
+    String rt = name("rt");
+    String mb = name("mb");
+    spark.sql("CREATE TABLE " + rt + " (" + COLUMNS + ") USING delta");
+    spark.sql("CREATE TABLE " + mb + " (" + COLUMNS + ") USING delta");
+    List<KafkaTopics.Sent> sent;
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers())) {
+      sent = new ArrayList<>(producer.sendRange(in, 0, 300));
+      StreamingQuery q = toTable(shuffledEvents(in), rt, Sessions.workDir("cp"), Trigger.Continuous("200 milliseconds"));
+      long half = sent.stream().filter(s -> Queries.kept(s.eventId())).count();
+      await().atMost(Duration.ofSeconds(60)).until(() -> spark.table(rt).count() >= half);
+      sent.addAll(producer.sendRange(in, 300, 300));
+      long all = sent.stream().filter(s -> Queries.kept(s.eventId())).count();
+      await().atMost(Duration.ofSeconds(60)).until(() -> spark.table(rt).count() >= all);
+      String queryId = q.id().toString();
+      q.stop();
+
+      spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "false");
+      toTable(shuffledEvents(in), mb, Sessions.workDir("cp-mb"), Trigger.AvailableNow()).awaitTermination();
+      assertThat(rows(rt)).isEqualTo(rows(mb)).hasSize((int) all);
+
+      // Every data commit of the real-time query carries (query id, epoch), each epoch once, in order.
+      List<Long> epochs = txnVersions(tableDir(rt), queryId);
+      assertThat(epochs).isNotEmpty().isSorted().doesNotHaveDuplicates();
+    }
+  }
+
+  @Test
+  void eachInputLandsOnceInTheTableAcrossATaskFailure() throws Exception {
+    String in = topic("delta-in", 2);
+    String rt = name("rt");
+    spark.sql("CREATE TABLE " + rt + " (" + COLUMNS + ") USING delta");
+    FailureInjection failure = new FailureInjection(Sessions.workDir("inject"));
+    ChaosChecks.RunStarts runs = new ChaosChecks.RunStarts();
+    spark.sparkContext().addSparkListener(runs);
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers())) {
+      List<KafkaTopics.Sent> sent = new ArrayList<>(producer.sendRange(in, 0, 200));
+      toTable(failure.applyTo(shuffledEvents(in), FailureInjection.Mode.ONCE), rt, Sessions.workDir("cp"),
+          Trigger.Continuous("200 milliseconds"));
+      long warm = sent.stream().filter(s -> Queries.kept(s.eventId())).count();
+      await().atMost(Duration.ofSeconds(60)).until(() -> spark.table(rt).count() >= warm);
+      failure.arm();
+      sent.addAll(producer.sendRange(in, 200, 300));
+      await().atMost(Duration.ofSeconds(30)).until(failure::fired);
+      await().atMost(Duration.ofSeconds(60)).until(() -> runs.runs().size() >= 2);
+      sent.addAll(producer.sendRange(in, 500, 100));
+      long all = sent.stream().filter(s -> Queries.kept(s.eventId())).count();
+      await().atMost(Duration.ofSeconds(60))
+          .until(() -> spark.table(rt).select("event_id").distinct().count() >= all);
+      assertThat(spark.table(rt).count()).as("rows (each input once)").isEqualTo(all);
+    } finally {
+      spark.sparkContext().removeSparkListener(runs);
+    }
+  }
+
+  @Test
+  void anUpdateModeAggregationIsRefusedAtStartByDelta() throws Exception {
+    String in = topic("delta-in", 2);
+    String rt = name("counts");
+    spark.sql("CREATE TABLE " + rt + " (account_id STRING, n BIGINT) USING delta");
+    Dataset<Row> counts = Queries.events(spark, broker.bootstrapServers(), in)
+        .groupBy(col("account_id")).agg(count("*").as("n"));
+    // Delta's DataSource V2 table supports append only; the documented choice (docs/guarantees.md).
+    assertThatThrownBy(() -> counts.writeStream().outputMode("update")
+            .option("checkpointLocation", Sessions.workDir("cp").toString())
+            .trigger(Trigger.Continuous("200 milliseconds"))
+            .toTable(rt))
+        .hasMessageContaining(rt)
+        .hasMessageContaining("does not support Update mode");
+  }
+
+  @Test
+  void aPathSinkFailsAtStartNamingTheWayThatWorks() throws Exception {
+    String in = topic("delta-in", 1);
+    assertThatThrownBy(() -> Queries.events(spark, broker.bootstrapServers(), in).writeStream().format("delta")
+            .option("checkpointLocation", Sessions.workDir("cp").toString())
+            .trigger(Trigger.Continuous("200 milliseconds"))
+            .start(Sessions.workDir("delta-path").toString()))
+        .isInstanceOfSatisfying(SparkThrowable.class,
+            e -> assertThat(e.getCondition()).isEqualTo("RTM_UNSUPPORTED_SINK"))
+        .hasMessageContaining("DeltaSink")
+        .hasMessageContaining("toTable(\"delta.`<path>`\")")
+        .hasMessageContaining("spark.databricks.delta.v2.enableMode=STRICT");
+  }
+
+  @Test
+  void aByPathTableWorksThroughToTable() throws Exception {
+    String in = topic("delta-in", 1);
+    Path dir = Sessions.workDir("delta-path");
+    spark.sql("CREATE TABLE delta.`" + dir + "` (" + COLUMNS + ") USING delta");
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers())) {
+      producer.sendRange(in, 0, 50);
+      toTable(Queries.events(spark, broker.bootstrapServers(), in), "delta.`" + dir + "`", Sessions.workDir("cp"),
+          Trigger.Continuous("200 milliseconds"));
+      await().atMost(Duration.ofSeconds(60))
+          .until(() -> spark.read().format("delta").load(dir.toString()).count() >= 50);
+    }
+  }
+
+  @Test
+  void aColumnTheTableLacksOrATypeItRefusesFailsAtStartNamingTheColumn() throws Exception {
+    String in = topic("delta-in", 1);
+    String narrow = name("narrow");
+    spark.sql("CREATE TABLE " + narrow + " (event_id BIGINT, account_id STRING) USING delta");
+    assertThatThrownBy(() -> toTable(Queries.events(spark, broker.bootstrapServers(), in), narrow,
+            Sessions.workDir("cp"), Trigger.Continuous("200 milliseconds")))
+        .isInstanceOfSatisfying(SparkThrowable.class,
+            e -> assertThat(e.getCondition()).isEqualTo("RTM_SINK_SCHEMA_MISMATCH"))
+        .hasMessageContaining("column amount")
+        .hasMessageContaining("event_id, account_id");
+
+    String typed = name("typed");
+    spark.sql("CREATE TABLE " + typed + " (event_id STRING, account_id STRING, amount DOUBLE, merchant STRING,"
+        + " ts TIMESTAMP) USING delta");
+    // Delta's own schema enforcement names the column.
+    assertThatThrownBy(() -> toTable(Queries.events(spark, broker.bootstrapServers(), in), typed,
+            Sessions.workDir("cp"), Trigger.Continuous("200 milliseconds")))
+        .isInstanceOf(SparkThrowable.class)
+        .hasMessageContaining("event_id");
+  }
+
+  private static List<String> rows(String table) {
+    return spark.table(table).collectAsList().stream().map(Row::toString).sorted().toList();
+  }
+
+  private static Path tableDir(String table) {
+    return warehouse.resolve(table);
+  }
+
+  /** Versions of the Delta "txn" actions of application {@code appId}, in commit order. */
+  private static List<Long> txnVersions(Path table, String appId) throws Exception {
+    Pattern txn = Pattern.compile("\"txn\":\\{\"appId\":\"" + Pattern.quote(appId) + "\",\"version\":(\\d+)");
+    List<Long> versions = new ArrayList<>();
+    try (var files = Files.list(table.resolve("_delta_log"))) {
+      for (Path commit : files.filter(p -> p.getFileName().toString().matches("\\d+\\.json")).sorted().toList()) {
+        Matcher m = txn.matcher(Files.readString(commit));
+        while (m.find()) {
+          versions.add(Long.parseLong(m.group(1)));
+        }
+      }
+    }
+    return versions;
+  }
+}
