@@ -1,0 +1,173 @@
+package io.rtm.it;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.to_json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.rtm.bench.harness.KafkaBroker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryException;
+import org.apache.spark.sql.streaming.Trigger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Bad input and bad checkpoints: each either handled or failing with a clear error, nothing silently lost. */
+class BadInputIT {
+  private static KafkaBroker broker;
+  private static SparkSession spark;
+  private static final AtomicInteger TOPICS = new AtomicInteger();
+  private final List<StreamingQuery> queries = new ArrayList<>();
+
+  @BeforeAll
+  static void start() {
+    Sessions.pluginJar();
+    broker = KafkaBroker.start(Sessions.workDir("kafka"));
+    spark = Sessions.realTime("local[8]").getOrCreate();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (spark != null) {
+      spark.stop();
+    }
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  @AfterEach
+  void stopQueries() {
+    queries.forEach(q -> {
+      try {
+        q.stop();
+      } catch (Exception ignored) {
+        // checked by the test
+      }
+    });
+    spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "true");
+  }
+
+  private static String topic(String name, int partitions) {
+    String t = name + "-" + TOPICS.incrementAndGet();
+    broker.createTopic(t, partitions);
+    return t;
+  }
+
+  /** Every event to Kafka as JSON with its raw input, so an unparsable record stays visible. */
+  private StreamingQuery passThrough(String in, String out, Path checkpoint) throws Exception {
+    Dataset<Row> parsed = spark.readStream().format("kafka")
+        .option("kafka.bootstrap.servers", broker.bootstrapServers())
+        .option("subscribe", in)
+        .option("startingOffsets", "earliest")
+        .load()
+        .select(col("value").cast("string").as("raw"),
+            org.apache.spark.sql.functions.from_json(col("value").cast("string"), Queries.EVENT).as("e"));
+    StreamingQuery q = Queries.toKafka(parsed.select(col("raw").as("key"),
+                to_json(struct(col("e.event_id"), col("e.amount"))).as("value")),
+            broker.bootstrapServers(), out, checkpoint.toString())
+        .trigger(Trigger.Continuous("200 milliseconds"))
+        .start();
+    queries.add(q);
+    return q;
+  }
+
+  @Test
+  void anUnparsableRecordBecomesANullRowAndIsNotDropped() throws Exception {
+    String in = topic("in", 1);
+    String out = topic("out", 1);
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers());
+         KafkaProducer<String, String> raw = rawProducer();
+         KafkaTopics.Collector collector = new KafkaTopics.Collector(broker.bootstrapServers(), out)) {
+      passThrough(in, out, Sessions.workDir("cp"));
+      producer.sendRange(in, 0, 10);
+      raw.send(new ProducerRecord<>(in, "x", "this is not json {")).get();
+      producer.sendRange(in, 10, 10);
+      await().atMost(Duration.ofSeconds(60)).until(() -> collector.values().size() >= 21);
+      // from_json (PERMISSIVE, Spark's default) yields null fields: the row is kept, with no event.
+      assertThat(collector.values()).hasSize(21);
+      assertThat(collector.values().stream().filter(v -> v.equals("{}")).count()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aCheckpointOfStockMicroBatchIsContinuedWithoutReprocessing() throws Exception {
+    String in = topic("in", 2);
+    String out = topic("out", 1);
+    Path checkpoint = Sessions.workDir("cp");
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers());
+         KafkaTopics.Collector collector = new KafkaTopics.Collector(broker.bootstrapServers(), out)) {
+      List<KafkaTopics.Sent> first = producer.sendRange(in, 0, 200);
+      spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "false");
+      StreamingQuery stock = Queries.toKafka(Queries.shuffled(spark, broker.bootstrapServers(), in, 2),
+              broker.bootstrapServers(), out, checkpoint.toString())
+          .trigger(Trigger.AvailableNow()).start();
+      stock.awaitTermination();
+      long keptFirst = first.stream().filter(s -> Queries.kept(s.eventId())).count();
+      await().atMost(Duration.ofSeconds(30)).until(() -> collector.values().size() >= keptFirst);
+
+      spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "true");
+      StreamingQuery rt = Queries.toKafka(Queries.shuffled(spark, broker.bootstrapServers(), in, 2),
+              broker.bootstrapServers(), out, checkpoint.toString())
+          .trigger(Trigger.Continuous("200 milliseconds")).start();
+      queries.add(rt);
+      List<KafkaTopics.Sent> second = producer.sendRange(in, 200, 200);
+      long keptAll = keptFirst + second.stream().filter(s -> Queries.kept(s.eventId())).count();
+      await().atMost(Duration.ofSeconds(60)).until(() -> collector.values().size() >= keptAll);
+      assertThat(collector.values().stream().map(Events::idOf).collect(Collectors.toSet())).hasSize((int) keptAll);
+      assertThat(collector.values()).as("nothing the stock query committed is written again").hasSize((int) keptAll);
+    }
+  }
+
+  @Test
+  void aCorruptCheckpointFileFailsTheStartNamingTheFile() throws Exception {
+    String in = topic("in", 1);
+    String out = topic("out", 1);
+    Path checkpoint = Sessions.workDir("cp");
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers())) {
+      StreamingQuery q = passThrough(in, out, checkpoint);
+      producer.sendRange(in, 0, 10);
+      await().atMost(Duration.ofSeconds(60)).until(() -> RealTimeModeITSupport.committedEpochs(checkpoint) >= 2);
+      q.stop();
+      long last;
+      try (var files = Files.list(checkpoint.resolve("commits"))) {
+        last = files.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d+"))
+            .mapToLong(Long::parseLong).max().orElseThrow();
+      }
+      Path offsets = checkpoint.resolve("offsets").resolve(Long.toString(last));
+      Files.writeString(offsets, "garbage");
+      StreamingQuery restarted = passThrough(in, out, checkpoint);
+      assertThatThrownBy(() -> restarted.awaitTermination(60_000))
+          .isInstanceOf(StreamingQueryException.class)
+          .hasMessageContaining("MALFORMED_LOG_FILE")
+          .hasMessageContaining(checkpoint.getFileName() + "/offsets/" + last);
+    }
+  }
+
+  private static KafkaProducer<String, String> rawProducer() {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    return new KafkaProducer<>(p);
+  }
+}
