@@ -204,9 +204,28 @@ final class RealTimeQueryRun {
       for (JavaFutureAction<Void> job : jobs) {
         job.cancel(true);
       }
-      sc.removeSparkListener(failures);
+      removeUninterruptibly(sc, failures);
       sc.setLocalProperty(StageFailureListener.RUN_ID_PROPERTY, null);
       DriverServices.registry().forget(runId);
+    }
+  }
+
+  /**
+   * Removes the run's listener with this thread's interrupt flag cleared, then restores it. The
+   * query thread is interrupted when the query stops; if the listener was the last of Spark's shared
+   * listener queue, Spark 4.2.0 stops that queue ({@code LiveListenerBus.removeListener}) by marking
+   * it stopped and then putting a poison pill with the interruptible {@code LinkedBlockingQueue.put}:
+   * interrupted, the pill is never queued, and the later {@code SparkContext.stop()} joins the queue's
+   * thread forever (a PySpark application hung in {@code spark.stop()} after {@code query.stop()}).
+   */
+  private static void removeUninterruptibly(SparkContext sc, StageFailureListener listener) {
+    boolean interrupted = Thread.interrupted();
+    try {
+      sc.removeSparkListener(listener);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
