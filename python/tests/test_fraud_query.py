@@ -102,3 +102,21 @@ def test_with_the_switch_off_a_continuous_aggregation_is_stock_spark(spark, brok
     finally:
         set_real_time(spark, True)
     assert "Continuous processing does not support" in str(failure.value)
+
+
+def test_sparks_own_real_time_trigger_runs_the_fraud_query_on_the_plugin_engine(spark, broker, topic, checkpoint):
+    """``trigger(realTime=...)``, written for Spark's built-in real-time mode, runs on the plugin's
+    engine with the switch on: the batch duration becomes the epoch (checkpoint) interval."""
+    source, out = topic("in", 2), topic("rt-out")
+    kafka_io.produce_events(broker.bootstrap, source, range(800))
+    expected = events.expected_counts(range(800))
+    with kafka_io.Collector(broker.bootstrap, out) as collector:
+        query = start_fraud_query(spark, broker.bootstrap, source, out, checkpoint(), realTime="2 seconds")
+        try:
+            assert collector.wait_for(sum(expected.values()), timeout_s=180), query.exception()
+            assert query.exception() is None
+            assert executed_plan(query).startswith("RealTimeWrite"), executed_plan(query)
+            assert query._jsq.streamingQuery().getClass().getSimpleName() == "ContinuousExecution"
+        finally:
+            query.stop()
+    assert kafka_io.counts_of(kafka_io.last_per_key(broker.bootstrap, out)) == expected

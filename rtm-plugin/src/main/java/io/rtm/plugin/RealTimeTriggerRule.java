@@ -1,5 +1,6 @@
 package io.rtm.plugin;
 
+import io.rtm.compat.SessionStreamingQueryManagers;
 import io.rtm.plugin.errors.RealTimeModeException;
 import io.rtm.plugin.errors.RtmErrors;
 import java.util.concurrent.TimeUnit;
@@ -10,6 +11,8 @@ import org.apache.spark.sql.catalyst.streaming.WriteToStreamStatement;
 import org.apache.spark.sql.connector.catalog.SupportsWrite;
 import org.apache.spark.sql.execution.streaming.ContinuousTrigger;
 import org.apache.spark.sql.execution.streaming.ProcessingTimeTrigger;
+import org.apache.spark.sql.internal.SessionState;
+import scala.runtime.AbstractFunction0;
 
 /**
  * The front door, a hint-resolution rule because that batch runs before {@code ResolveWriteToStream}
@@ -26,6 +29,7 @@ import org.apache.spark.sql.execution.streaming.ProcessingTimeTrigger;
  */
 final class RealTimeTriggerRule extends Rule<LogicalPlan> {
   private final SparkSession session;
+  private volatile boolean managerChecked;
 
   RealTimeTriggerRule(SparkSession session) {
     this.session = session;
@@ -33,6 +37,9 @@ final class RealTimeTriggerRule extends Rule<LogicalPlan> {
 
   @Override
   public LogicalPlan apply(LogicalPlan plan) {
+    if (!managerChecked) {
+      installQueryManager();
+    }
     if (!(plan instanceof WriteToStreamStatement s)
         || !(s.trigger() instanceof ContinuousTrigger)
         || !PluginSettings.enabled(session)) {
@@ -71,5 +78,31 @@ final class RealTimeTriggerRule extends Rule<LogicalPlan> {
         s.inputQuery(),
         s.catalogAndIdent(),
         s.catalogTable());
+  }
+
+  /**
+   * On the session's first analysed plan (a streaming DataFrame is analysed when it is created, so
+   * before any query starts), gives the session the manager that maps {@code Trigger.RealTime} onto
+   * this engine. Not in the constructor: the analyser may be built while the session state itself is
+   * still being built. Inert with the switch off: the manager then starts every query as Spark would.
+   */
+  private void installQueryManager() {
+    managerChecked = true;
+    if (!(session instanceof org.apache.spark.sql.classic.SparkSession classic)) {
+      return;
+    }
+    SessionState state = classic.sessionState();
+    boolean installed = SessionStreamingQueryManagers.install(state, RealTimeTriggerQueryManager.class,
+        new AbstractFunction0<>() {
+          @Override
+          public org.apache.spark.sql.classic.StreamingQueryManager apply() {
+            return new RealTimeTriggerQueryManager(classic, state.conf());
+          }
+        });
+    if (!installed) {
+      logWarning(() -> "This session's streaming query manager was created before the first query was "
+          + "analysed: Trigger.RealTime queries run on Spark's built-in real-time mode, Trigger.Continuous "
+          + "queries on this plugin");
+    }
   }
 }

@@ -22,8 +22,11 @@ public final class RtmOptions {
       ConfigOption.booleanOption("spark.sql.streaming.realTimeMode.enabled", false)
           .doc("The one switch. When true, queries with a continuous trigger"
               + " (Trigger.Continuous / trigger(continuous=...)) run on the real-time engine:"
-              + " long-lived concurrent stages, pipelined shuffle, epochs as checkpoints. When false"
-              + " the plugin changes nothing and Spark behaves as stock.");
+              + " long-lived concurrent stages, pipelined shuffle, epochs as checkpoints. So do queries"
+              + " with Spark's own Trigger.RealTime(d) / trigger(realTime=...) and a v2 sink, as"
+              + " Trigger.Continuous(d): the batch duration becomes the epoch interval"
+              + " (docs/spark-real-time-trigger.md). When false the plugin changes nothing and Spark"
+              + " behaves as stock.");
 
   public static final ConfigOption<Boolean> FALLBACK_TO_STOCK_EXECUTION =
       ConfigOption.booleanOption("spark.rtm.fallbackToStockExecution", false)

@@ -1,0 +1,186 @@
+package io.rtm.it;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.window;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.rtm.bench.harness.KafkaBroker;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.streaming.continuous.ContinuousExecution;
+import org.apache.spark.sql.execution.streaming.runtime.MicroBatchExecution;
+import org.apache.spark.sql.execution.streaming.runtime.StreamExecution;
+import org.apache.spark.sql.execution.streaming.runtime.StreamingQueryWrapper;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Spark's own real-time trigger, {@code Trigger.RealTime(...)} (new in Spark 4.1, Python
+ * {@code realTime=}): with the switch on the query runs on the plugin's engine, stateful queries
+ * included, and its result equals stock micro-batch; with the switch off Spark's built-in
+ * real-time mode (a MicroBatchExecution) runs it.
+ */
+class RealTimeTriggerIT {
+  private static KafkaBroker broker;
+  private static SparkSession spark;
+  private static final AtomicInteger TOPICS = new AtomicInteger();
+  private final List<StreamingQuery> queries = new ArrayList<>();
+
+  @BeforeAll
+  static void start() {
+    broker = KafkaBroker.start(Sessions.workDir("kafka"));
+    spark = Sessions.realTime("local[8]").getOrCreate();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (spark != null) {
+      spark.stop();
+    }
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  @AfterEach
+  void stopQueries() throws Exception {
+    for (StreamingQuery q : queries) {
+      q.stop();
+    }
+    spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "true");
+  }
+
+  private static String topic(String name, int partitions) {
+    String t = name + "-" + TOPICS.incrementAndGet();
+    broker.createTopic(t, partitions);
+    return t;
+  }
+
+  /** The seed's fraud query: count per account per 1-second event-time window, after a filter. */
+  private static Dataset<Row> fraud(String in) {
+    return Queries.events(spark, broker.bootstrapServers(), in).filter(col("amount").gt(10.0))
+        .groupBy(window(col("ts"), "1 second"), col("account_id"))
+        .count()
+        .select(concat_ws("|", col("account_id"), col("window.start").cast("string")).as("key"),
+            to_json(struct(col("window.start").as("start"), col("count"))).as("value"));
+  }
+
+  private StreamingQuery start(Dataset<Row> query, String out, Trigger trigger) throws Exception {
+    return start(query, out, trigger, Sessions.workDir("cp"));
+  }
+
+  private StreamingQuery start(Dataset<Row> query, String out, Trigger trigger, Path checkpoint) throws Exception {
+    StreamingQuery q = Queries.toKafka(query, broker.bootstrapServers(), out, checkpoint.toString())
+        .outputMode("update").trigger(trigger).start();
+    queries.add(q);
+    return q;
+  }
+
+  private static StreamExecution execution(StreamingQuery q) {
+    return ((StreamingQueryWrapper) q).streamingQuery();
+  }
+
+  @Test
+  void aStatefulQueryWithSparksRealTimeTriggerRunsOnThePluginEngine() throws Exception {
+    String in = topic("in", 2);
+    String out = topic("out", 1);
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers());
+         KafkaTopics.Collector collector = new KafkaTopics.Collector(broker.bootstrapServers(), out)) {
+      long kept = producer.sendRange(in, 0, 1200).stream().filter(s -> Queries.kept(s.eventId())).count();
+      Path checkpoint = Sessions.workDir("cp");
+      StreamingQuery q = start(fraud(in), out, Trigger.RealTime("2 seconds"), checkpoint);
+
+      // The engine Spark chose: continuous, epochs every 2 s (the batch duration), not micro-batch.
+      assertThat(execution(q)).isInstanceOf(ContinuousExecution.class);
+      assertThat(execution(q).trigger()).isEqualTo(Trigger.Continuous("2 seconds"));
+      // Update mode: one updated count per kept event, as it arrives.
+      await().atMost(Duration.ofSeconds(90)).until(() -> collector.values().size() >= kept);
+      assertThat(q.exception().isEmpty()).isTrue();
+      assertThat(execution(q).lastExecution().executedPlan().toString()).startsWith("RealTimeWrite");
+      // Epochs keep committing while the tasks keep running (the batch duration is a checkpoint interval).
+      await().atMost(Duration.ofSeconds(30)).until(() -> committedEpochs(checkpoint) >= 3);
+      assertThat(q.isActive()).isTrue();
+    }
+    Map<String, String> realTime = lastPerKey(out);
+    assertThat(realTime).isEqualTo(microBatch(fraud(in)));
+  }
+
+  @Test
+  void withTheSwitchOffSparksBuiltInRealTimeModeRunsTheQuery() throws Exception {
+    spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "false");
+    String in = topic("in", 1);
+    StreamingQuery q = start(Queries.events(spark, broker.bootstrapServers(), in)
+        .select(col("account_id").as("key"), to_json(struct(col("*"))).as("value")), topic("out", 1),
+        Trigger.RealTime("5 seconds"));
+    assertThat(execution(q)).isInstanceOf(MicroBatchExecution.class);
+  }
+
+  /** Entries of the query's commit log: one per committed epoch. */
+  private static long committedEpochs(Path checkpoint) throws IOException {
+    Path commits = checkpoint.resolve("commits");
+    if (!Files.isDirectory(commits)) {
+      return 0;
+    }
+    try (Stream<Path> files = Files.list(commits)) {
+      return files.filter(f -> f.getFileName().toString().matches("\\d+")).count();
+    }
+  }
+
+  private Map<String, String> microBatch(Dataset<Row> query) throws Exception {
+    String out = topic("mb", 1);
+    spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "false");
+    try {
+      start(query, out, Trigger.AvailableNow()).awaitTermination();
+    } finally {
+      spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "true");
+    }
+    return lastPerKey(out);
+  }
+
+  /** The last value written per key: the current result of every group in update mode. */
+  private static Map<String, String> lastPerKey(String topic) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "last-" + topic + "-" + System.nanoTime());
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    Map<String, String> last = new LinkedHashMap<>();
+    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
+      c.subscribe(List.of(topic));
+      int idle = 0;
+      while (idle < 5) {
+        var records = c.poll(Duration.ofMillis(200));
+        idle = records.isEmpty() ? idle + 1 : 0;
+        for (ConsumerRecord<String, String> r : records) {
+          last.put(r.key(), r.value());
+        }
+      }
+    }
+    return last;
+  }
+}
