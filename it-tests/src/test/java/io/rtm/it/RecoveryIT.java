@@ -192,6 +192,65 @@ class RecoveryIT {
     }
   }
 
+  @Test
+  void aStatefulQueryRestartsFromTheStateOfTheLastCommittedEpochAndCountsEachInputOnce() throws Exception {
+    String in = topic("in", 2);
+    String out = topic("out", 1);
+    Path checkpoint = Sessions.workDir("cp");
+    FailureInjection failure = new FailureInjection(Sessions.workDir("inject"));
+    ChaosChecks.RunStarts runs = new ChaosChecks.RunStarts();
+    spark.sparkContext().addSparkListener(runs);
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers());
+         KafkaTopics.Collector collector = new KafkaTopics.Collector(broker.bootstrapServers(), out)) {
+      Dataset<Row> counts = failure.applyTo(Queries.events(spark, broker.bootstrapServers(), in),
+              FailureInjection.Mode.ONCE)
+          .groupBy(col("account_id")).agg(org.apache.spark.sql.functions.count("*").as("n"))
+          .select(col("account_id").as("key"), to_json(struct(col("account_id"), col("n"))).as("value"));
+      StreamingQuery q = Queries.toKafka(counts, broker.bootstrapServers(), out, checkpoint.toString())
+          .outputMode("update")
+          .trigger(Trigger.Continuous("200 milliseconds"))
+          .start();
+      queries.add(q);
+      List<KafkaTopics.Sent> sent = new ArrayList<>(producer.sendRange(in, 0, 300));
+      await().atMost(Duration.ofSeconds(60)).until(() -> reached(latestCounts(collector), expectedCounts(sent)));
+      await().atMost(Duration.ofSeconds(30)).until(() -> RealTimeModeITSupport.committedEpochs(checkpoint) >= 3);
+      failure.arm();
+      sent.addAll(producer.sendRange(in, 300, 300));
+      await().atMost(Duration.ofSeconds(30)).until(failure::fired);
+      await().atMost(Duration.ofSeconds(60)).until(() -> runs.runs().size() >= 2);
+      sent.addAll(producer.sendRange(in, 600, 200));
+      java.util.Map<String, Long> expected = expectedCounts(sent);
+      await().atMost(Duration.ofSeconds(60)).until(() -> reached(latestCounts(collector), expected));
+      // Not more either: the restarted state counted the replayed epoch's records once.
+      assertThat(latestCounts(collector)).isEqualTo(expected);
+      assertThat(q.exception().isDefined()).isFalse();
+    } finally {
+      spark.sparkContext().removeSparkListener(runs);
+    }
+  }
+
+  private static java.util.Map<String, Long> expectedCounts(List<KafkaTopics.Sent> sent) {
+    return sent.stream().collect(java.util.stream.Collectors.groupingBy(s -> Events.account(s.eventId()),
+        java.util.stream.Collectors.counting()));
+  }
+
+  /** The largest count written per account: its current total in update mode. */
+  private static java.util.Map<String, Long> latestCounts(KafkaTopics.Collector collector) {
+    java.util.regex.Pattern p = java.util.regex.Pattern.compile("\"account_id\":\"([^\"]+)\",\"n\":(\\d+)");
+    java.util.Map<String, Long> max = new java.util.HashMap<>();
+    for (String v : collector.values()) {
+      java.util.regex.Matcher m = p.matcher(v);
+      if (m.find()) {
+        max.merge(m.group(1), Long.parseLong(m.group(2)), Math::max);
+      }
+    }
+    return max;
+  }
+
+  private static boolean reached(java.util.Map<String, Long> actual, java.util.Map<String, Long> expected) {
+    return expected.entrySet().stream().allMatch(e -> actual.getOrDefault(e.getKey(), 0L) >= e.getValue());
+  }
+
   private static List<String> conditions(Throwable t) {
     List<String> out = new ArrayList<>();
     for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
