@@ -19,7 +19,9 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,12 +31,24 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterChaosIT {
   private static KafkaBroker broker;
-  private static SparkStandaloneCluster cluster;
-  private static SparkSession spark;
+  private SparkStandaloneCluster cluster;
+  private SparkSession spark;
 
   @BeforeAll
-  static void start() {
+  static void startBroker() {
     broker = KafkaBroker.start(Sessions.workDir("kafka"));
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  /** A fresh cluster per test: each test kills one of its workers. */
+  @BeforeEach
+  void start() {
     cluster = SparkStandaloneCluster.start(Sessions.workDir("cluster"), 2, 3);
     spark = Sessions.realTime(cluster.masterUrl())
         .config("spark.jars", Sessions.pluginJar().toString())
@@ -45,16 +59,13 @@ class ClusterChaosIT {
         .getOrCreate();
   }
 
-  @AfterAll
-  static void stop() {
+  @AfterEach
+  void stop() {
     if (spark != null) {
       spark.stop();
     }
     if (cluster != null) {
       cluster.close();
-    }
-    if (broker != null) {
-      broker.close();
     }
   }
 
@@ -75,17 +86,27 @@ class ClusterChaosIT {
 
   @Test
   void killingAWorkerMidStreamLosesNothingAndOutputFlowsAgainWithinTenSeconds() throws Exception {
+    killAWorkerMidStream(false);
+  }
+
+  @Test
+  void withTheExactlyOnceKafkaSinkAReadCommittedConsumerSeesEachInputOnceAcrossAWorkerKill() throws Exception {
+    spark.conf().set("spark.rtm.kafka.exactlyOnce", "true");
+    killAWorkerMidStream(true);
+  }
+
+  private void killAWorkerMidStream(boolean exactlyOnce) throws Exception {
     TaskPlacement placement = new TaskPlacement();
     ChaosChecks.RunStarts runs = new ChaosChecks.RunStarts();
     spark.sparkContext().addSparkListener(placement);
     spark.sparkContext().addSparkListener(runs);
-    String in = "chaos-in";
-    String out = "chaos-out";
+    String in = "chaos-in-" + exactlyOnce;
+    String out = "chaos-out-" + exactlyOnce;
     broker.createTopic(in, 1);
     broker.createTopic(out, 1);
     Path checkpoint = Sessions.workDir("cp");
     try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers());
-         KafkaTopics.Collector collector = new KafkaTopics.Collector(broker.bootstrapServers(), out)) {
+         KafkaTopics.Collector collector = new KafkaTopics.Collector(broker.bootstrapServers(), out, exactlyOnce)) {
       // 1 source task + 2 shuffle tasks: the query still fits on one worker (3 cores) after the kill.
       StreamingQuery query = Queries.toKafka(Queries.shuffled(spark, broker.bootstrapServers(), in, 2),
               broker.bootstrapServers(), out, checkpoint.toString())
@@ -120,10 +141,14 @@ class ClusterChaosIT {
         assertThat(query.isActive()).isTrue();
         ChaosChecks.assertNoLossAndDuplicatesOnlyAfterTheRestartOffsets(sent, collector.values(), checkpoint,
             runs.runs());
+        if (exactlyOnce) {
+          assertThat(ChaosChecks.duplicates(collector.values())).as("duplicates for read_committed").isZero();
+        }
         long recovery = ChaosChecks.recoveryMs(sent, collector.received(), lossAt);
-        System.out.printf("RECOVERY standalone worker kill -9: output of records sent after the kill within %d ms"
+        System.out.printf("RECOVERY standalone worker kill -9 (%s): output of records sent after the kill within %d ms"
                 + " (median latency before: %d ms); runs started at epochs %s; %d duplicates of %d%n",
-            recovery, ChaosChecks.medianLatencyBeforeMs(fed, collector.received(), lossAt), runs.runs(),
+            exactlyOnce ? "exactly-once Kafka sink" : "at-least-once", recovery,
+            ChaosChecks.medianLatencyBeforeMs(fed, collector.received(), lossAt), runs.runs(),
             ChaosChecks.duplicates(collector.values()), collector.values().size());
         assertThat(recovery).as("recovery time (ms)").isLessThan(10_000);
       } finally {
@@ -136,7 +161,7 @@ class ClusterChaosIT {
   }
 
   /** The worker whose work directory holds the executor (work-i/app-id/executor-id). */
-  private static int workerRunning(String executorId) {
+  private int workerRunning(String executorId) {
     String app = spark.sparkContext().applicationId();
     for (int i = 0; i < cluster.workerPids().size(); i++) {
       if (Files.isDirectory(cluster.dir().resolve("work-" + i).resolve(app).resolve(executorId))) {
