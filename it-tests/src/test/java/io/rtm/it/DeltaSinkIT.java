@@ -176,17 +176,28 @@ class DeltaSinkIT {
   }
 
   @Test
-  void aPathSinkFailsAtStartNamingTheWayThatWorks() throws Exception {
-    String in = topic("delta-in", 1);
-    assertThatThrownBy(() -> Queries.events(spark, broker.bootstrapServers(), in).writeStream().format("delta")
-            .option("checkpointLocation", Sessions.workDir("cp").toString())
-            .trigger(Trigger.Continuous("200 milliseconds"))
-            .start(Sessions.workDir("delta-path").toString()))
-        .isInstanceOfSatisfying(SparkThrowable.class,
-            e -> assertThat(e.getCondition()).isEqualTo("RTM_UNSUPPORTED_SINK"))
-        .hasMessageContaining("DeltaSink")
-        .hasMessageContaining("toTable(\"delta.`<path>`\")")
-        .hasMessageContaining("spark.databricks.delta.v2.enableMode=STRICT");
+  void formatDeltaStartPathRunsOnTheRealTimeEngineAndCreatesTheTable() throws Exception {
+    String in = topic("delta-in", 2);
+    Path dir = Sessions.workDir("delta-path").resolve("table");
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers())) {
+      List<KafkaTopics.Sent> sent = producer.sendRange(in, 0, 200);
+      StreamingQuery q = shuffledEvents(in).writeStream().format("delta")
+          .option("checkpointLocation", Sessions.workDir("cp").toString())
+          .trigger(Trigger.Continuous("200 milliseconds"))
+          .start(dir.toString());
+      queries.add(q);
+      long kept = sent.stream().filter(s -> Queries.kept(s.eventId())).count();
+      await().atMost(Duration.ofSeconds(60)).until(() -> {
+        if (q.exception().isDefined()) {
+          throw q.exception().get();
+        }
+        return Files.isDirectory(dir.resolve("_delta_log"))
+            && spark.read().format("delta").load(dir.toString()).count() >= kept;
+      });
+      assertThat(spark.read().format("delta").load(dir.toString()).count()).isEqualTo(kept);
+      // Written by the real-time engine: epochs as Delta transactions of this query.
+      assertThat(txnVersions(dir, q.id().toString())).isNotEmpty().isSorted().doesNotHaveDuplicates();
+    }
   }
 
   @Test

@@ -60,7 +60,12 @@ final class RealTimeTriggerQueryManager extends StreamingQueryManager {
       boolean recoverFromCheckpointLocation, Trigger trigger, Clock triggerClock,
       Option<Tuple2<TableCatalog, Identifier>> catalogAndIdent, Option<CatalogTable> catalogTable)
       throws TimeoutException {
-    Trigger effective = onPluginEngine(PluginSettings.enabled(session), trigger, sink);
+    boolean enabled = PluginSettings.enabled(session);
+    if (enabled && (trigger instanceof ContinuousTrigger || trigger instanceof RealTimeTrigger)) {
+      // A Delta path sink is V1 (micro-batch only); Delta's V2 table writes the same path per epoch.
+      sink = DeltaPathSinks.withStreamingWrite(sink, df, extraOptions, session);
+    }
+    Trigger effective = onPluginEngine(enabled, trigger, sink);
     if (effective != trigger) {
       LOG.info("{} runs on the real-time engine as {}: epochs (checkpoints) every {} ms, tasks kept across "
           + "epochs", trigger, effective, ((RealTimeTrigger) trigger).batchDurationMs());

@@ -1,0 +1,65 @@
+package io.rtm.plugin;
+
+import java.lang.reflect.InvocationTargetException;
+import java.util.HashMap;
+import org.apache.spark.sql.classic.Dataset;
+import org.apache.spark.sql.classic.SparkSession;
+import org.apache.spark.sql.connector.catalog.Identifier;
+import org.apache.spark.sql.connector.catalog.Table;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.collection.immutable.Map;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * {@code writeStream.format("delta").start(path)} on the real-time engine. For a path, Delta 4.4
+ * hands Spark its DataSource V1 sink ({@code DeltaSink}), which only micro-batch execution can
+ * drive; the same table through Delta's DataSource V2 table ({@code DeltaV2Table}, what
+ * {@code toTable} gives with {@code spark.databricks.delta.v2.enableMode=STRICT}) has a streaming
+ * write that commits each epoch once with the transaction id (query id, epoch). This swaps the
+ * first for the second, creating the table from the query's schema when the path holds none.
+ *
+ * <p>Delta is the user's dependency, not the plugin's: reached by reflection, checked against
+ * delta-spark 4.4.0 ({@code DeltaSink.path()}, {@code DeltaV2Table(Identifier, String, Map)}).
+ * Partition columns of {@code partitionBy} apply only to a table that already exists.
+ */
+final class DeltaPathSinks {
+  private static final Logger LOG = LoggerFactory.getLogger(DeltaPathSinks.class);
+  private static final String V1_SINK = "org.apache.spark.sql.delta.sources.DeltaSink";
+  private static final String V2_TABLE = "io.delta.spark.internal.v2.catalog.DeltaV2Table";
+
+  private DeltaPathSinks() {}
+
+  /** Delta's V2 table for a Delta V1 path sink, else {@code sink} itself. */
+  static Table withStreamingWrite(Table sink, Dataset<?> df, Map<String, String> writerOptions, SparkSession session) {
+    if (!sink.getClass().getName().equals(V1_SINK)) {
+      return sink;
+    }
+    try {
+      String path = sink.getClass().getMethod("path").invoke(sink).toString();
+      java.util.Map<String, String> options = new HashMap<>(CollectionConverters.asJava(writerOptions));
+      options.remove("path");
+      Table table;
+      try {
+        table = open(sink, path, options);
+      } catch (InvocationTargetException missing) {
+        LOG.info("Creating the Delta table at {} from the query's schema for a real-time query", path);
+        session.sql("CREATE TABLE IF NOT EXISTS delta.`" + path.replace("`", "``") + "` ("
+            + df.schema().toDDL() + ") USING delta");
+        table = open(sink, path, options);
+      }
+      LOG.info("Delta path sink {} runs on the real-time engine through Delta's DataSource V2 streaming write", path);
+      return table;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      LOG.warn("Cannot turn {} into Delta's DataSource V2 table (delta-spark other than 4.4?): {}", sink, e.toString());
+      return sink;
+    }
+  }
+
+  private static Table open(Table sink, String path, java.util.Map<String, String> options)
+      throws ReflectiveOperationException {
+    Class<?> v2 = Class.forName(V2_TABLE, true, sink.getClass().getClassLoader());
+    return (Table) v2.getConstructor(Identifier.class, String.class, java.util.Map.class)
+        .newInstance(Identifier.of(new String[] {"delta"}, path), path, options);
+  }
+}
