@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -32,6 +33,8 @@ import org.apache.spark.sql.execution.streaming.runtime.MicroBatchExecution;
 import org.apache.spark.sql.execution.streaming.runtime.StreamExecution;
 import org.apache.spark.sql.execution.streaming.runtime.StreamingQueryWrapper;
 import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryListener;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
 import org.apache.spark.sql.streaming.Trigger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -127,6 +130,65 @@ class RealTimeTriggerIT {
     }
     Map<String, String> realTime = lastPerKey(out);
     assertThat(realTime).isEqualTo(microBatch(fraud(in)));
+  }
+
+  /** Progress events of one query, as a user's listener receives them. */
+  private static final class ProgressListener extends StreamingQueryListener {
+    final List<StreamingQueryProgress> events = new CopyOnWriteArrayList<>();
+    volatile java.util.UUID queryId;
+
+    @Override
+    public void onQueryStarted(QueryStartedEvent event) {}
+
+    @Override
+    public void onQueryProgress(QueryProgressEvent event) {
+      if (event.progress().id().equals(queryId)) {
+        events.add(event.progress());
+      }
+    }
+
+    @Override
+    public void onQueryIdle(QueryIdleEvent event) {}
+
+    @Override
+    public void onQueryTerminated(QueryTerminatedEvent event) {}
+
+    long inputRows() {
+      return events.stream().mapToLong(StreamingQueryProgress::numInputRows).sum();
+    }
+  }
+
+  @Test
+  void everyCommittedEpochReachesListenersAndLastProgressWithTheRecordsItRead() throws Exception {
+    String in = topic("in", 2);
+    String out = topic("out", 1);
+    ProgressListener listener = new ProgressListener();
+    spark.streams().addListener(listener);
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers())) {
+      StreamingQuery q = start(Queries.shuffled(spark, broker.bootstrapServers(), in, 2), out,
+          Trigger.Continuous("200 milliseconds"));
+      listener.queryId = q.id();
+      producer.sendRange(in, 0, 700);
+      // Every record read is in exactly one committed epoch's report.
+      await().atMost(Duration.ofSeconds(60)).until(() -> listener.inputRows() == 700);
+      producer.sendRange(in, 700, 300);
+      await().atMost(Duration.ofSeconds(60)).until(() -> listener.inputRows() == 1000);
+
+      List<StreamingQueryProgress> events = List.copyOf(listener.events);
+      for (int i = 1; i < events.size(); i++) {
+        assertThat(events.get(i).batchId()).as("epochs in order, none skipped").isEqualTo(events.get(i - 1).batchId() + 1);
+      }
+      StreamingQueryProgress last = events.get(events.size() - 1);
+      assertThat(last.sources()).hasSize(1);
+      assertThat(last.sources()[0].metrics()).containsEntry("rtm.engine", "real-time")
+          .containsEntry("rtm.epoch", Long.toString(last.batchId()));
+      assertThat(last.runId()).isEqualTo(q.runId());
+      await().atMost(Duration.ofSeconds(10)).until(() -> q.lastProgress() != null);
+      assertThat(q.recentProgress()).isNotEmpty();
+      assertThat(q.lastProgress().batchId()).isGreaterThanOrEqualTo(last.batchId());
+    } finally {
+      spark.streams().removeListener(listener);
+    }
   }
 
   @Test

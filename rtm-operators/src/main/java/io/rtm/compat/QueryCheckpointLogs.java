@@ -48,6 +48,54 @@ public final class QueryCheckpointLogs {
     return latest.isDefined() ? (Long) latest.get() : -1L;
   }
 
+  /** The first source's offsets recorded for {@code epoch} as JSON, "" when the log has none. */
+  public String firstSourceOffsetsAt(long epoch) {
+    if (epoch < 0) {
+      return "";
+    }
+    scala.Option<OffsetSeqBase> entry = query.offsetLog().get(epoch);
+    if (entry.isEmpty() || entry.get().offsets().isEmpty() || entry.get().offsets().head().isEmpty()) {
+      return "";
+    }
+    return entry.get().offsets().head().get().json();
+  }
+
+  /**
+   * Publishes one progress report as the query's own: kept in {@code recentProgress}/{@code
+   * lastProgress} and posted to {@code StreamingQueryListener}s. Spark 4.2.0's ContinuousExecution
+   * never reports progress itself; {@code ProgressReporter.updateProgress} is what micro-batch calls.
+   */
+  public void reportProgress(org.apache.spark.sql.streaming.StreamingQueryProgress progress) {
+    query.progressReporter().updateProgress(progress);
+  }
+
+  /** The query's id, run id and name, for its progress reports. */
+  public java.util.UUID queryId() {
+    return query.id();
+  }
+
+  public java.util.UUID runId() {
+    return query.runId();
+  }
+
+  public String name() {
+    return query.name();
+  }
+
+  /** The query's source and sink, as Spark describes them in progress reports. */
+  public String sourceDescription() {
+    return query.sources().isEmpty() ? "" : query.sources().head().toString();
+  }
+
+  public String sinkDescription() {
+    return String.valueOf(query.sink());
+  }
+
+  /** Spark's timestamp format of progress reports. */
+  public String formatTimestamp(long epochMillis) {
+    return query.progressReporter().formatTimestamp(epochMillis);
+  }
+
   /** The source offsets of the last committed epoch as JSON, "" before the first commit. */
   public String lastCommittedOffsets() {
     long epoch = lastCommittedEpoch();

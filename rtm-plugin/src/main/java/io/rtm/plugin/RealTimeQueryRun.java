@@ -79,7 +79,9 @@ final class RealTimeQueryRun {
     logs.ifPresent(l -> l.discardOffsetsAfter(startEpoch - 1));
     String startOffsets = logs.map(QueryCheckpointLogs::lastCommittedOffsets).orElse("");
     Failure failure;
-    try {
+    // One progress report per committed epoch while the stages run (null resources are skipped).
+    try (EpochProgressReporter progress =
+             logs.map(l -> EpochProgressReporter.start(l, runId, startEpoch)).orElse(null)) {
       failure = runStages();
     } catch (RealTimeModeException e) {
       if (!policy.recovering() || !RESTART_CONDITIONS.contains(e.getCondition())) {

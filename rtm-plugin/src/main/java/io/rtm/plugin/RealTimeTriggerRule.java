@@ -100,7 +100,7 @@ final class RealTimeTriggerRule extends Rule<LogicalPlan> {
           }
         });
     if (!installed) {
-      logWarning(() -> "This session's streaming query manager was created before the first query was "
+      logWarning(() -> "This session's streaming query manager ran queries before the first plan was "
           + "analysed: Trigger.RealTime queries run on Spark's built-in real-time mode, Trigger.Continuous "
           + "queries on this plugin");
     }
