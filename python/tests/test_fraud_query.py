@@ -117,6 +117,15 @@ def test_sparks_own_real_time_trigger_runs_the_fraud_query_on_the_plugin_engine(
             assert query.exception() is None
             assert executed_plan(query).startswith("RealTimeWrite"), executed_plan(query)
             assert query._jsq.streamingQuery().getClass().getSimpleName() == "ContinuousExecution"
+            # One progress report per committed epoch (stock continuous processing reports none):
+            # the epochs' input rows add up to the input once it is all committed.
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and sum(p["numInputRows"] for p in query.recentProgress) < 800:
+                time.sleep(0.2)
+            reports = query.recentProgress
+            assert sum(p["numInputRows"] for p in reports) == 800, reports[-1:]
+            assert [p["batchId"] for p in reports] == list(range(reports[0]["batchId"], reports[-1]["batchId"] + 1))
+            assert query.lastProgress["sources"][0]["metrics"]["rtm.engine"] == "real-time"
         finally:
             query.stop()
     assert kafka_io.counts_of(kafka_io.last_per_key(broker.bootstrap, out)) == expected
