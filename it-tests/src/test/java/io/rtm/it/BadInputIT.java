@@ -163,6 +163,75 @@ class BadInputIT {
     }
   }
 
+  @Test
+  void aTopicDeletedMidStreamFailsTheQueryWithKafkasErrorInsteadOfHanging() throws Exception {
+    spark.conf().set("spark.rtm.recovery.epochStallTimeoutMs", "3000");
+    spark.conf().set("spark.rtm.recovery.maxRetries", "1");
+    String in = topic("in", 1);
+    String out = topic("out", 1);
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers());
+         KafkaTopics.Collector collector = new KafkaTopics.Collector(broker.bootstrapServers(), out)) {
+      StreamingQuery q = passThrough(in, out, Sessions.workDir("cp"));
+      producer.sendRange(in, 0, 10);
+      await().atMost(Duration.ofSeconds(60)).until(() -> collector.values().size() >= 10);
+      try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+          java.util.Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+        admin.deleteTopics(List.of(in)).all().get();
+      }
+      Throwable failure = awaitFailure(q, 120);
+      System.out.println("DELETED TOPIC: " + firstLine(failure));
+      assertThat(failure).isInstanceOf(StreamingQueryException.class);
+      // Without the epoch watch the query hung with no epoch and no error (Spark's epoch update thread
+      // died on the missing topic); now the stalled run restarts and the restart reports Kafka's error.
+      assertThat(fullText(failure)).contains("UnknownTopicOrPartitionException");
+    } finally {
+      spark.conf().unset("spark.rtm.recovery.epochStallTimeoutMs");
+      spark.conf().unset("spark.rtm.recovery.maxRetries");
+    }
+  }
+
+  @Test
+  void anUnreachableBrokerAtStartFailsTheQueryWithKafkasTimeout() throws Exception {
+    int closedPort = io.rtm.bench.harness.FreePorts.next();
+    StreamingQuery q = Queries.toKafka(spark.readStream().format("kafka")
+                .option("kafka.bootstrap.servers", "127.0.0.1:" + closedPort)
+                .option("subscribe", "nowhere")
+                .option("kafka.default.api.timeout.ms", "3000")
+                .option("kafka.request.timeout.ms", "2000")
+                .option("fetchOffset.numRetries", "1")
+                .load()
+                .selectExpr("CAST(value AS STRING) AS value"),
+            broker.bootstrapServers(), topic("out", 1), Sessions.workDir("cp").toString())
+        .trigger(Trigger.Continuous("200 milliseconds"))
+        .start();
+    queries.add(q);
+    Throwable failure = awaitFailure(q, 120);
+    System.out.println("UNREACHABLE BROKER: " + firstLine(failure));
+    assertThat(failure).isInstanceOf(StreamingQueryException.class);
+    assertThat(fullText(failure)).containsIgnoringCase("timeout");
+  }
+
+  private static Throwable awaitFailure(StreamingQuery q, int seconds) {
+    try {
+      q.awaitTermination(seconds * 1000L);
+    } catch (StreamingQueryException e) {
+      return e;
+    } catch (Exception e) {
+      return e;
+    }
+    throw new AssertionError("the query still runs after " + seconds + " s");
+  }
+
+  private static String firstLine(Throwable t) {
+    return String.valueOf(t.getMessage()).split("\n")[0];
+  }
+
+  private static String fullText(Throwable t) {
+    java.io.StringWriter w = new java.io.StringWriter();
+    t.printStackTrace(new java.io.PrintWriter(w));
+    return w.toString();
+  }
+
   private static KafkaProducer<String, String> rawProducer() {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());

@@ -42,6 +42,11 @@ final class PluginSettings {
     return get(conf, RtmOptions.KAFKA_EXACTLY_ONCE);
   }
 
+  /** How long a run may go without a new epoch before it counts as failed (0: never). */
+  static long epochStallTimeoutMs(SQLConf conf) {
+    return get(conf, RtmOptions.RECOVERY_EPOCH_STALL_TIMEOUT_MS);
+  }
+
   /** The restart policy of a query, read when its first run starts. */
   static RecoveryPolicy recoveryPolicy(SQLConf conf) {
     return new RecoveryPolicy(get(conf, RtmOptions.RECOVERY_MAX_RETRIES),

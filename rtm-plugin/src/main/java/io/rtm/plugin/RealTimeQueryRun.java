@@ -180,7 +180,11 @@ final class RealTimeQueryRun {
         waiter.setDaemon(true);
         waiter.start();
       }
-      int endedStage = awaitFirst(firstEnded);
+      int endedStage = awaitFirst(firstEnded, coordinator);
+      if (endedStage == STALLED) {
+        String failed = "the epoch clock";
+        return new Failure(failed, RtmErrors.epochsStalled(PluginSettings.epochStallTimeoutMs(sqlConf), runId));
+      }
       if (endedStage < 0) {
         StageFailureListener.FailedTask failed = failures.cause(ECHO_GRACE_MS).orElseThrow();
         return new Failure(failed.where(), RtmErrors.stageFailed(failed.where(), runId, failed.cause()));
@@ -254,11 +258,39 @@ final class RealTimeQueryRun {
     }
   }
 
-  private static int awaitFirst(CompletableFuture<Integer> firstEnded) throws InterruptedException {
-    try {
-      return firstEnded.get();
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("stage waiter failed", e.getCause()); // waiters never complete exceptionally
+  /** {@link #awaitFirst}'s answer when no epoch started for {@code spark.rtm.recovery.epochStallTimeoutMs}. */
+  private static final int STALLED = -2;
+
+  /**
+   * Waits for the first stage to end, watching the epoch clock meanwhile: Spark 4.2.0's epoch update
+   * thread dies silently when the source throws in {@code needsReconfiguration} (a deleted Kafka
+   * topic), and the query would then hang with no epoch, no commit and no error.
+   */
+  private int awaitFirst(CompletableFuture<Integer> firstEnded, EpochCoordinatorClient coordinator)
+      throws InterruptedException {
+    long stallMs = PluginSettings.epochStallTimeoutMs(sqlConf);
+    long pollMs = stallMs <= 0 ? Long.MAX_VALUE : Math.max(10, Math.min(1000, stallMs / 4));
+    long lastEpoch = -1;
+    long lastChange = System.nanoTime();
+    while (true) {
+      try {
+        return firstEnded.get(pollMs, TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("stage waiter failed", e.getCause()); // waiters never complete exceptionally
+      } catch (java.util.concurrent.TimeoutException e) {
+        long epoch;
+        try {
+          epoch = coordinator.currentEpoch();
+        } catch (RuntimeException rpc) {
+          continue; // the coordinator is going away with the query; the stop interrupts us
+        }
+        if (epoch != lastEpoch) {
+          lastEpoch = epoch;
+          lastChange = System.nanoTime();
+        } else if (System.nanoTime() - lastChange > TimeUnit.MILLISECONDS.toNanos(stallMs)) {
+          return STALLED;
+        }
+      }
     }
   }
 

@@ -123,6 +123,15 @@ public final class RtmOptions {
           .atLeast(0)
           .doc("Upper bound of the wait between automatic restarts (see initialBackoffMs).");
 
+  public static final ConfigOption<Long> RECOVERY_EPOCH_STALL_TIMEOUT_MS =
+      ConfigOption.longOption("spark.rtm.recovery.epochStallTimeoutMs", 60000L)
+          .atLeast(0)
+          .doc("A run in which no new epoch starts for this long fails with RTM_EPOCHS_STALLED (and"
+              + " is restarted like any failed run). Spark's epoch update thread dies silently when the"
+              + " source fails to list its partitions (for example a deleted Kafka topic), which would"
+              + " otherwise hang the query with no commit and no error. Keep it well above the trigger"
+              + " interval; 0 turns the watch off.");
+
   public static final ConfigOption<Boolean> KAFKA_EXACTLY_ONCE =
       ConfigOption.booleanOption("spark.rtm.kafka.exactlyOnce", false)
           .doc("When true, Kafka sinks of real-time queries write exactly once for read_committed"
@@ -230,6 +239,7 @@ public final class RtmOptions {
         RECOVERY_MAX_RETRIES,
         RECOVERY_INITIAL_BACKOFF_MS,
         RECOVERY_MAX_BACKOFF_MS,
+        RECOVERY_EPOCH_STALL_TIMEOUT_MS,
         KAFKA_EXACTLY_ONCE,
         SHUFFLE_BUFFER_SIZE_BYTES,
         SHUFFLE_MAX_FLUSH_DELAY_MICROS,

@@ -53,6 +53,10 @@ public final class RtmErrors {
         "cause", String.valueOf(rootCause(cause)));
   }
 
+  public static RealTimeModeException epochsStalled(long stallMs, String run) {
+    return build("RTM_EPOCHS_STALLED", null, "stallMs", String.valueOf(stallMs), "run", run);
+  }
+
   public static RealTimeModeException unsupportedSink(String sink, String hint) {
     return build("RTM_UNSUPPORTED_SINK", null, "sink", sink, "hint", hint);
   }

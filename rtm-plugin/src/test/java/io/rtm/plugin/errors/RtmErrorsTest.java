@@ -32,6 +32,7 @@ class RtmErrorsTest {
         RtmErrors.pluginNotLoaded(),
         RtmErrors.stageFailed("stage 1", "run", new IllegalStateException("boom")),
         RtmErrors.unsupportedSink("DeltaSink[/t]", "Use toTable"),
+        RtmErrors.epochsStalled(60000, "run"),
         RtmErrors.sinkSchemaMismatch("merchant", "t", "event_id, account_id"),
         RtmErrors.recoveryExhausted(4, 3, "stage 1",
             RtmErrors.stageFailed("stage 1", "run", new IllegalStateException("boom")))}) {
