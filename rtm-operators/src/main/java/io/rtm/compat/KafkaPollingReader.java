@@ -1,5 +1,6 @@
 package io.rtm.compat;
 
+import io.rtm.operators.TimedPartitionReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.spark.TaskContext;
@@ -26,9 +27,8 @@ import scala.Option;
  * offsets ({@code getAvailableOffsetRange}: two ListOffsets round trips, and the seeks drop the
  * consumer's prefetched records), which put tens of milliseconds into the end-to-end latency of
  * every record at 10,000 records/s. The price of the straight polls: no data-loss check per
- * fetch. When the consumer reports an offset out of range (retention deleted unread records), the
- * reader hands the partition from that offset on to Kafka's own reader, so {@code failOnDataLoss}
- * keeps its meaning.
+ * fetch. When the consumer reports an offset out of range (retention deleted unread records), Kafka's
+ * own reader reads the next record, so {@code failOnDataLoss} keeps its meaning.
  *
  * <p>Spark 4.2.0: {@code KafkaDataConsumer} (with {@code acquire}, {@code getIterator},
  * {@code release}), {@code KafkaDataConsumerIterator} and {@code KafkaRecordToRowConverter} are
@@ -36,7 +36,7 @@ import scala.Option;
  * {@code KafkaContinuousInputPartition} and {@code KafkaSourcePartitionOffset} are public case
  * classes. Checked against spark-sql-kafka-0-10_2.13 4.2.0.
  */
-public final class KafkaPollingReader implements ContinuousPartitionReader<InternalRow> {
+public final class KafkaPollingReader implements TimedPartitionReader {
   /** The partition class this reader replaces readers for, by name: Kafka may be absent. */
   public static final String PARTITION_CLASS = "org.apache.spark.sql.kafka010.KafkaContinuousInputPartition";
 
@@ -51,8 +51,8 @@ public final class KafkaPollingReader implements ContinuousPartitionReader<Inter
   private KafkaDataConsumerIterator records;
   private ConsumerRecord<byte[], byte[]> current;
   private long nextOffset;
-  /** Kafka's own reader, once an offset went out of range; null before. */
-  private KafkaContinuousPartitionReader stockReader;
+  /** The record Kafka's own reader read past lost offsets, until the next direct poll. */
+  private InternalRow handedOver;
 
   private KafkaPollingReader(KafkaContinuousInputPartition partition) {
     this.partition = partition;
@@ -67,33 +67,60 @@ public final class KafkaPollingReader implements ContinuousPartitionReader<Inter
     return partition.getClass().getName().equals(PARTITION_CLASS);
   }
 
-  public static ContinuousPartitionReader<InternalRow> open(InputPartition partition) {
+  public static TimedPartitionReader open(InputPartition partition) {
     return new KafkaPollingReader((KafkaContinuousInputPartition) partition);
   }
 
   @Override
   public boolean next() {
-    if (stockReader != null) {
-      return stockReader.next();
-    }
-    while (true) {
-      if (stopping()) {
-        return false;
-      }
-      Option<ConsumerRecord<byte[], byte[]>> record;
-      try {
-        record = records.nextWithTimeout(POLL_SLICE_MS);
-      } catch (OffsetOutOfRangeException | AssertionError outOfRange) {
-        // Spark's iterator reports a start offset out of range as an AssertionError.
-        handOverToStockReader();
-        return stockReader.next();
-      }
-      if (record.isDefined()) {
-        current = record.get();
-        nextOffset = current.offset() + 1;
+    while (!stopping()) {
+      if (nextWithin(POLL_SLICE_MS)) {
         return true;
       }
     }
+    return false;
+  }
+
+  @Override
+  public boolean nextWithin(long timeoutMs) {
+    Option<ConsumerRecord<byte[], byte[]>> record;
+    try {
+      record = records.nextWithTimeout(timeoutMs);
+    } catch (OffsetOutOfRangeException | AssertionError outOfRange) {
+      // Spark's iterator reports a start offset out of range as an AssertionError.
+      return readPastLostOffsets();
+    }
+    if (record.isEmpty()) {
+      return false;
+    }
+    current = record.get();
+    handedOver = null;
+    nextOffset = current.offset() + 1;
+    return true;
+  }
+
+  /**
+   * Kafka's own reader decides what an offset out of range means (fail the task when
+   * failOnDataLoss, else skip to the earliest record still there) and reads that one record; the
+   * direct polls go on after it.
+   */
+  private boolean readPastLostOffsets() {
+    consumer.release();
+    consumer = null;
+    KafkaContinuousPartitionReader stock = new KafkaContinuousPartitionReader(partition.topicPartition(), nextOffset,
+        partition.kafkaParams(), partition.pollTimeoutMs(), partition.failOnDataLoss(), partition.includeHeaders());
+    try {
+      if (!stock.next()) {
+        return false; // the task is stopping
+      }
+      handedOver = stock.get().copy();
+      nextOffset = ((KafkaSourcePartitionOffset) stock.getOffset()).partitionOffset();
+    } finally {
+      stock.close();
+    }
+    consumer = KafkaDataConsumer.acquire(partition.topicPartition(), partition.kafkaParams());
+    records = consumer.getIterator(nextOffset);
+    return true;
   }
 
   private static boolean stopping() {
@@ -104,30 +131,19 @@ public final class KafkaPollingReader implements ContinuousPartitionReader<Inter
     return context != null && (context.isInterrupted() || context.isCompleted());
   }
 
-  private void handOverToStockReader() {
-    consumer.release();
-    consumer = null;
-    records = null;
-    stockReader = new KafkaContinuousPartitionReader(partition.topicPartition(), nextOffset,
-        partition.kafkaParams(), partition.pollTimeoutMs(), partition.failOnDataLoss(), partition.includeHeaders());
-  }
-
   @Override
   public InternalRow get() {
-    return stockReader != null ? stockReader.get() : toRow.apply(current);
+    return handedOver != null ? handedOver : toRow.apply(current);
   }
 
   @Override
   public PartitionOffset getOffset() {
-    return stockReader != null ? stockReader.getOffset()
-        : new KafkaSourcePartitionOffset(partition.topicPartition(), nextOffset);
+    return new KafkaSourcePartitionOffset(partition.topicPartition(), nextOffset);
   }
 
   @Override
   public void close() {
-    if (stockReader != null) {
-      stockReader.close();
-    } else if (consumer != null) {
+    if (consumer != null) {
       consumer.release();
     }
   }

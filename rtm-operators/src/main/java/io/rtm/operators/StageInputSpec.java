@@ -31,9 +31,12 @@ public sealed interface StageInputSpec extends Serializable {
     @Override
     public EpochInput open(StageContext stage, int partition, TaskContext context, EpochCoordination coordinator) {
       InputPartition input = partitions[partition];
-      ContinuousPartitionReader<InternalRow> reader = kafkaDirectPoll && KafkaPollingReader.handles(input)
-          ? KafkaPollingReader.open(input)
-          : readerFactory.createReader(input);
+      if (kafkaDirectPoll && KafkaPollingReader.handles(input)) {
+        String name = (context == null ? "" : context.stageId() + "-") + partition;
+        return new PollingSourceEpochInput(partition, KafkaPollingReader.open(input), schema, name, coordinator,
+            stage.startEpoch(), epochPollIntervalMs);
+      }
+      ContinuousPartitionReader<InternalRow> reader = readerFactory.createReader(input);
       return new SourceEpochInput(partition, reader, schema, context, coordinator, stage.startEpoch(),
           queueSize, epochPollIntervalMs);
     }
