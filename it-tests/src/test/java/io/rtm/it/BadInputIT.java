@@ -310,6 +310,36 @@ class BadInputIT {
     }
   }
 
+  /**
+   * A checkpoint left by a query that read another topic: Spark's Kafka source finds the
+   * checkpoint's partitions gone and fails the start naming them and failOnDataLoss, instead of
+   * silently reading the old topic or losing the new one's input.
+   */
+  @Test
+  void aCheckpointOfAQueryOnAnotherTopicFailsTheStartNamingItsPartitions() throws Exception {
+    String first = topic("first", 1);
+    String second = topic("second", 1);
+    String out = topic("out", 1);
+    Path checkpoint = Sessions.workDir("cp");
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers());
+         KafkaTopics.Collector collector = new KafkaTopics.Collector(broker.bootstrapServers(), out)) {
+      StreamingQuery q = passThrough(first, out, checkpoint);
+      producer.sendRange(first, 0, 10);
+      await().atMost(Duration.ofSeconds(60)).until(() -> collector.values().size() >= 10);
+      await().atMost(Duration.ofSeconds(30)).until(() -> !CheckpointFiles.lastCommittedKafkaOffsets(checkpoint).isEmpty());
+      q.stop();
+
+      producer.sendRange(second, 100, 10);
+      StreamingQuery other = passThrough(second, out, checkpoint);
+      assertThatThrownBy(() -> other.awaitTermination(60_000))
+          .isInstanceOf(StreamingQueryException.class)
+          .hasStackTraceContaining(first + "-0")
+          .hasStackTraceContaining("failOnDataLoss");
+      assertThat(eventIds(collector)).doesNotContainAnyElementsOf(
+          java.util.stream.LongStream.range(100, 110).boxed().toList());
+    }
+  }
+
   private static List<Long> eventIds(KafkaTopics.Collector collector) {
     return collector.values().stream()
         .map(v -> v.replaceAll(".*\"event_id\":(\\d+).*", "$1"))
