@@ -29,6 +29,11 @@ public final class ExecutorServices {
     instance = null;
   }
 
+  /** The services of this JVM, null when the plugin was not loaded here. */
+  public static ExecutorServices getIfInstalled() {
+    return instance;
+  }
+
   /** The services of this JVM; fails with the fix when the plugin was not loaded here. */
   public static ExecutorServices get() {
     ExecutorServices s = instance;
@@ -48,6 +53,24 @@ public final class ExecutorServices {
   public void registerProducer(String queryRunId, int stageId, int mapIndex) throws Exception {
     plugin.ask(RegistryWire.encode(new RegisterProducer(queryRunId, stageId, mapIndex, server.host(), server.port())));
   }
+
+  /**
+   * Hands one task's epoch figures ({@code io.rtm.operators.metrics.EpochStats} wire form) to the
+   * driver plugin without waiting for an answer; a failed send is logged once per task and dropped.
+   */
+  public void reportEpochStats(String wire, int stageId, int partition) {
+    try {
+      plugin.send(wire);
+    } catch (Exception | LinkageError e) {
+      String key = stageId + "/" + partition;
+      if (FAILED_SENDS.size() < 1000 && FAILED_SENDS.add(key)) {
+        LOG.warn("Epoch figures of real-time stage {} task {} do not reach the driver", stageId, partition, e);
+      }
+    }
+  }
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ExecutorServices.class);
+  private static final java.util.Set<String> FAILED_SENDS = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** Waits until every producer of the stage registered, then returns them in map-index order. */
   public List<ProducerAddress> awaitProducers(String queryRunId, int stageId, int expected, long timeoutMs)
