@@ -171,7 +171,7 @@ public final class StageTaskRDD extends RDD<Object> {
           queuedRows, eventTime.watermarkMs());
       ExecutorServices services = ExecutorServices.getIfInstalled();
       if (services != null) {
-        services.reportEpochStats(stats.encode(), stageId, partition);
+        services.reportEpochStats(stats, stageId, partition);
       }
     }
   }

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * queries, which Spark 4.2.0's ContinuousExecution never reports on). A driver thread watches the
  * commit log; for each newly committed epoch it takes the figures the stage tasks sent for it
  * ({@link EpochStatsCollector}: rows in and out, latency histogram, backlog, backpressure, state,
- * watermark), waiting at most {@link #STATS_WAIT_MS} for tasks whose figures are still on their way,
+ * watermark), waiting at most {@link #STATS_WAIT_MS} after it saw the commit for tasks whose figures
+ * are still on their way,
  * and reports them with the epoch id and its duration (commit to commit). Without every task's
  * figures the input rows are the difference of the source's offsets between this epoch and the one
  * before (Kafka offsets). The same figures go to Spark's metrics system ({@link RealTimeMetrics}).
@@ -68,8 +69,10 @@ final class EpochProgressReporter implements AutoCloseable {
     try {
       while (!Thread.currentThread().isInterrupted()) {
         long committed = logs.lastCommittedEpoch();
+        // Epochs seen committed in one poll share one deadline: a reporter that fell behind catches up.
+        long statsDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STATS_WAIT_MS);
         for (long epoch = lastReported + 1; epoch <= committed; epoch++) {
-          report(epoch);
+          report(epoch, statsDeadline);
           lastReported = epoch;
         }
         Thread.sleep(POLL_MS);
@@ -146,11 +149,10 @@ final class EpochProgressReporter implements AutoCloseable {
     }
   }
 
-  private EpochStats awaitStats(long epoch) throws InterruptedException {
+  private EpochStats awaitStats(long epoch, long deadline) throws InterruptedException {
     if (stats == null) {
       return null;
     }
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STATS_WAIT_MS);
     int expected = stats.expectedTasks(runId);
     while (expected > 0 && stats.tasksReported(runId, epoch) < expected && System.nanoTime() < deadline) {
       Thread.sleep(2);
@@ -158,13 +160,13 @@ final class EpochProgressReporter implements AutoCloseable {
     return stats.take(runId, epoch);
   }
 
-  private void report(long epoch) throws InterruptedException {
+  private void report(long epoch, long statsDeadline) throws InterruptedException {
     long now = System.currentTimeMillis();
     long durationMs = Math.max(0, now - lastCommitMs);
     lastCommitMs = now;
     String start = logs.firstSourceOffsetsAt(epoch - 1);
     String end = logs.firstSourceOffsetsAt(epoch);
-    EpochFigures figures = EpochFigures.of(epoch, awaitStats(epoch),
+    EpochFigures figures = EpochFigures.of(epoch, awaitStats(epoch, statsDeadline),
         stats == null ? 0 : stats.expectedTasks(runId), recordsBetween(start, end));
     long records = figures.inputRows();
     double seconds = Math.max(1, durationMs) / 1000.0;

@@ -77,7 +77,10 @@ public final class RealTimeModePlugin implements SparkPlugin {
         conf.put(kv._1(), kv._2());
       }
       server = ShuffleServer.start(ShuffleTransportConf.fromMap(conf), advertisedHost(ctx, conf));
-      ExecutorServices.install(server, ctx);
+      // A local-mode executor shares the driver's metrics system, where the driver's source of the
+      // same name already holds the query-wide figures.
+      ExecutorServices.install(server, ctx,
+          "driver".equals(ctx.executorID()) ? null : new io.rtm.operators.metrics.ExecutorMetrics(ctx.metricRegistry()));
       ClassWarmup.startInBackground(conf.getOrDefault(io.rtm.config.RtmOptions.EXECUTOR_WARMUP_CLASSES.key(),
           io.rtm.config.RtmOptions.EXECUTOR_WARMUP_CLASSES.defaultValue()));
     }

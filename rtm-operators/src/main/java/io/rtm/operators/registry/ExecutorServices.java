@@ -1,5 +1,7 @@
 package io.rtm.operators.registry;
 
+import io.rtm.operators.metrics.EpochStats;
+import io.rtm.operators.metrics.ExecutorMetrics;
 import io.rtm.shuffle.ProducerAddress;
 import io.rtm.shuffle.ShuffleServer;
 import java.util.List;
@@ -15,14 +17,17 @@ public final class ExecutorServices {
 
   private final ShuffleServer server;
   private final PluginContext plugin;
+  private final ExecutorMetrics metrics;
 
-  private ExecutorServices(ShuffleServer server, PluginContext plugin) {
+  private ExecutorServices(ShuffleServer server, PluginContext plugin, ExecutorMetrics metrics) {
     this.server = server;
     this.plugin = plugin;
+    this.metrics = metrics;
   }
 
-  public static void install(ShuffleServer server, PluginContext plugin) {
-    instance = new ExecutorServices(server, plugin);
+  /** @param metrics this executor's figures in Spark's metrics system; null for none */
+  public static void install(ShuffleServer server, PluginContext plugin, ExecutorMetrics metrics) {
+    instance = new ExecutorServices(server, plugin, metrics);
   }
 
   public static void uninstall() {
@@ -55,12 +60,15 @@ public final class ExecutorServices {
   }
 
   /**
-   * Hands one task's epoch figures ({@code io.rtm.operators.metrics.EpochStats} wire form) to the
-   * driver plugin without waiting for an answer; a failed send is logged once per task and dropped.
+   * Adds one task's epoch figures to this executor's metrics and hands them to the driver plugin
+   * without waiting for an answer; a failed send is logged once per task and dropped.
    */
-  public void reportEpochStats(String wire, int stageId, int partition) {
+  public void reportEpochStats(EpochStats stats, int stageId, int partition) {
+    if (metrics != null) {
+      metrics.epochEnded(stats);
+    }
     try {
-      plugin.send(wire);
+      plugin.send(stats.encode());
     } catch (Exception | LinkageError e) {
       String key = stageId + "/" + partition;
       if (FAILED_SENDS.size() < 1000 && FAILED_SENDS.add(key)) {
