@@ -231,6 +231,10 @@ class RealTimeTriggerIT {
         assertThat(p50).as("epoch %d", p.batchId()).isGreaterThan(0).isLessThanOrEqualTo(p99);
         assertThat(p99).as("epoch %d", p.batchId()).isLessThanOrEqualTo(max).isLessThan(60_000);
       }
+      // For the log: what the engine measured on this machine.
+      withLatency.forEach(p -> System.out.printf("epoch %d: %d rows out, latency p50 %s ms, p99 %s ms, max %s ms%n",
+          p.batchId(), p.sink().numOutputRows(), p.sink().metrics().get("rtm.latency.p50Ms"),
+          p.sink().metrics().get("rtm.latency.p99Ms"), p.sink().metrics().get("rtm.latency.maxMs")));
 
       // The same figures in Spark's metrics system (the driver plugin's source, read from the metrics servlet).
       assertThat(pluginMetric("count", "inputRows")).isGreaterThanOrEqualTo(1000);
