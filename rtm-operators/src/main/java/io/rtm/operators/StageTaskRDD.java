@@ -4,9 +4,7 @@ import io.rtm.compat.ContinuousKeys;
 import io.rtm.compat.EpochCoordinatorClient;
 import io.rtm.operators.eventtime.TaskEventTime;
 import io.rtm.operators.eventtime.WatermarkForwarder;
-import io.rtm.operators.metrics.EpochStats;
 import io.rtm.operators.metrics.TaskEpochMetrics;
-import io.rtm.operators.registry.ExecutorServices;
 import io.rtm.shuffle.ShuffleTransportConf;
 import java.util.Collections;
 import org.apache.spark.Partition;
@@ -100,7 +98,8 @@ public final class StageTaskRDD extends RDD<Object> {
     scala.collection.Iterator<InternalRow> chain = null;
     TaskEpochMetrics metrics = TaskEpochMetrics.of(context.taskAttemptId());
     boolean atSink = output instanceof StageOutputSpec.Sink;
-    EpochStatsSender stats = new EpochStatsSender(split.index(), in, out, TaskEventTime.of(context.taskAttemptId()));
+    EpochStatsSender stats = new EpochStatsSender(queryRunId, stageId, split.index(),
+        input instanceof StageInputSpec.Source, atSink, in, out, TaskEventTime.of(context.taskAttemptId()));
     while (!context.isInterrupted()) {
       in.advance();
       out.beginEpoch(epoch);
@@ -123,57 +122,12 @@ public final class StageTaskRDD extends RDD<Object> {
         throw new IllegalStateException("Real-time stage " + stageId + " expected the end of epoch "
             + epoch + " but its input ended epoch " + in.lastEndedEpoch());
       }
-      stats.send(metrics, epoch, atSink);
+      stats.send(metrics, epoch);
       out.endEpoch(epoch);
       epoch++;
       EpochTracker$.MODULE$.incrementCurrentEpoch();
     }
     throw new InterruptedException("task interrupted");
-  }
-
-  /**
-   * Sends the task's figures of each ended epoch to the driver plugin, which sums them per epoch
-   * for the query's progress report. Sent before the epoch is passed on, so they reach the driver
-   * about when its commit does; one small message per task and epoch, never per row. Advisory: a
-   * failed send loses one epoch's figures, never the task.
-   */
-  private final class EpochStatsSender {
-    private final int partition;
-    private final EpochRowsCursor in;
-    private final EpochOutput out;
-    private final TaskEventTime eventTime;
-    private final boolean atSource = input instanceof StageInputSpec.Source;
-    private long lastBlockedNanos;
-
-    EpochStatsSender(int partition, EpochRowsCursor in, EpochOutput out, TaskEventTime eventTime) {
-      this.partition = partition;
-      this.in = in;
-      this.out = out;
-      this.eventTime = eventTime;
-    }
-
-    void send(TaskEpochMetrics metrics, long epoch, boolean atSink) {
-      long backpressureNanos = 0;
-      long queuedBuffers = 0;
-      if (out instanceof ShuffleEpochOutput shuffle) {
-        io.rtm.shuffle.ShuffleMetrics m = shuffle.partition().metrics();
-        backpressureNanos = m.blockedNanos() - lastBlockedNanos;
-        lastBlockedNanos = m.blockedNanos();
-        queuedBuffers += m.queuedBuffers();
-      }
-      long queuedRows = 0;
-      if (in.input() instanceof ShuffleEpochInput shuffle) {
-        queuedBuffers += shuffle.gate().metrics().queuedBuffers();
-      } else if (in.input() instanceof SourceEpochInput source) {
-        queuedRows = source.queued();
-      }
-      EpochStats stats = metrics.endEpoch(queryRunId, epoch, atSource, atSink, backpressureNanos, queuedBuffers,
-          queuedRows, eventTime.watermarkMs());
-      ExecutorServices services = ExecutorServices.getIfInstalled();
-      if (services != null) {
-        services.reportEpochStats(stats, stageId, partition);
-      }
-    }
   }
 
   /** For error messages and the UI. */
