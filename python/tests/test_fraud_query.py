@@ -126,6 +126,16 @@ def test_sparks_own_real_time_trigger_runs_the_fraud_query_on_the_plugin_engine(
             assert sum(p["numInputRows"] for p in reports) == 800, reports[-1:]
             assert [p["batchId"] for p in reports] == list(range(reports[0]["batchId"], reports[-1]["batchId"] + 1))
             assert query.lastProgress["sources"][0]["metrics"]["rtm.engine"] == "real-time"
+            # Records out and latency measured inside the engine (names in docs/tuning.md): one
+            # updated count per kept event, each with a latency from its Kafka timestamp.
+            assert sum(max(0, p["sink"]["numOutputRows"]) for p in reports) == sum(expected.values()), reports[-1:]
+            with_rows = [p for p in reports if int(p["sink"]["metrics"]["rtm.latency.samples"]) > 0]
+            assert sum(int(p["sink"]["metrics"]["rtm.latency.samples"]) for p in with_rows) == sum(expected.values())
+            for p in with_rows:
+                latency = p["sink"]["metrics"]
+                assert 0 < float(latency["rtm.latency.p50Ms"]) <= float(latency["rtm.latency.p99Ms"]) \
+                    <= float(latency["rtm.latency.maxMs"]), p
+                assert p["stateOperators"][0]["numRowsTotal"] > 0, p
         finally:
             query.stop()
     assert kafka_io.counts_of(kafka_io.last_per_key(broker.bootstrap, out)) == expected

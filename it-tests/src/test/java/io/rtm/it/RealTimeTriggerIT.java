@@ -35,6 +35,7 @@ import org.apache.spark.sql.execution.streaming.runtime.StreamingQueryWrapper;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryListener;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
+import org.apache.spark.sql.streaming.StateOperatorProgress;
 import org.apache.spark.sql.streaming.Trigger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -56,7 +57,9 @@ class RealTimeTriggerIT {
   @BeforeAll
   static void start() {
     broker = KafkaBroker.start(Sessions.workDir("kafka"));
-    spark = Sessions.realTime("local[8]").getOrCreate();
+    // The UI serves the Structured Streaming tab and Spark's metrics servlet the tests read over HTTP.
+    spark = Sessions.realTime("local[8]").config("spark.ui.enabled", "true").config("spark.ui.port", "0")
+        .getOrCreate();
   }
 
   @AfterAll
@@ -156,6 +159,33 @@ class RealTimeTriggerIT {
     long inputRows() {
       return events.stream().mapToLong(StreamingQueryProgress::numInputRows).sum();
     }
+
+    long outputRows() {
+      return events.stream().mapToLong(p -> Math.max(0, p.sink().numOutputRows())).sum();
+    }
+
+    long droppedByWatermark() {
+      return events.stream().flatMap(p -> Stream.of(p.stateOperators()))
+          .mapToLong(StateOperatorProgress::numRowsDroppedByWatermark).sum();
+    }
+  }
+
+  private static String http(String path) throws Exception {
+    java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+    java.net.http.HttpResponse<String> response = client.send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create(spark.sparkContext().uiWebUrl().get() + path)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as("GET " + path).isEqualTo(200);
+    return response.body();
+  }
+
+  /** A metric of the plugin's source as Spark's metrics servlet (/metrics/json) shows it. */
+  private static double pluginMetric(String kind, String name) throws Exception {
+    String json = http("/metrics/json/");
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"[^\"]*plugin\\.io\\.rtm\\.plugin\\.RealTimeModePlugin\\."
+        + name + "\":\\{\"" + kind + "\":([-0-9.E]+)").matcher(json);
+    assertThat(m.find()).as(name + " in " + json).isTrue();
+    return Double.parseDouble(m.group(1));
   }
 
   @Test
@@ -164,14 +194,16 @@ class RealTimeTriggerIT {
     String out = topic("out", 1);
     ProgressListener listener = new ProgressListener();
     spark.streams().addListener(listener);
-    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers())) {
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers());
+         KafkaTopics.Collector collector = new KafkaTopics.Collector(broker.bootstrapServers(), out)) {
       StreamingQuery q = start(Queries.shuffled(spark, broker.bootstrapServers(), in, 2), out,
           Trigger.Continuous("200 milliseconds"));
       listener.queryId = q.id();
-      producer.sendRange(in, 0, 700);
+      Map<Long, Long> sentAtMs = new java.util.HashMap<>();
+      producer.sendRange(in, 0, 700).forEach(sent -> sentAtMs.put(sent.eventId(), sent.sentAtMs()));
       // Every record read is in exactly one committed epoch's report.
       await().atMost(Duration.ofSeconds(60)).until(() -> listener.inputRows() == 700);
-      producer.sendRange(in, 700, 300);
+      producer.sendRange(in, 700, 300).forEach(sent -> sentAtMs.put(sent.eventId(), sent.sentAtMs()));
       await().atMost(Duration.ofSeconds(60)).until(() -> listener.inputRows() == 1000);
 
       List<StreamingQueryProgress> events = List.copyOf(listener.events);
@@ -181,7 +213,54 @@ class RealTimeTriggerIT {
       StreamingQueryProgress last = events.get(events.size() - 1);
       assertThat(last.sources()).hasSize(1);
       assertThat(last.sources()[0].metrics()).containsEntry("rtm.engine", "real-time")
-          .containsEntry("rtm.epoch", Long.toString(last.batchId()));
+          .containsEntry("rtm.epoch", Long.toString(last.batchId()))
+          // two stages of two tasks each, every one of which sent its figures
+          .containsEntry("rtm.tasks.expected", "4").containsEntry("rtm.tasks.reported", "4")
+          .containsKeys("rtm.shuffle.backpressureMs", "rtm.shuffle.queuedBuffers", "rtm.source.queuedRows");
+
+      // Records out: the sink tasks' rows add up to what the filter keeps, which the output topic holds.
+      long kept = java.util.stream.LongStream.range(0, 1000).filter(Queries::kept).count();
+      await().atMost(Duration.ofSeconds(30)).until(() -> listener.outputRows() == kept);
+      // Latency inside the engine, from each record's Kafka timestamp to the sink's writer.
+      List<StreamingQueryProgress> withLatency = listener.events.stream()
+          .filter(p -> Long.parseLong(p.sink().metrics().get("rtm.latency.samples")) > 0).toList();
+      assertThat(withLatency.stream().mapToLong(p -> Long.parseLong(p.sink().metrics().get("rtm.latency.samples")))
+          .sum()).as("one latency per output row").isEqualTo(kept);
+      for (StreamingQueryProgress p : withLatency) {
+        double p50 = Double.parseDouble(p.sink().metrics().get("rtm.latency.p50Ms"));
+        double p99 = Double.parseDouble(p.sink().metrics().get("rtm.latency.p99Ms"));
+        double max = Double.parseDouble(p.sink().metrics().get("rtm.latency.maxMs"));
+        assertThat(p50).as("epoch %d", p.batchId()).isGreaterThan(0).isLessThanOrEqualTo(p99);
+        assertThat(p99).as("epoch %d", p.batchId()).isLessThanOrEqualTo(max).isLessThan(60_000);
+      }
+      // Inside the engine a row is measured when the sink's writer takes it, before the broker has it, so
+      // no latency the engine reports exceeds what a consumer of the output sees (2 ms: millisecond clocks).
+      await().atMost(Duration.ofSeconds(30)).until(() -> collector.received().size() >= kept);
+      long outsideMaxMs = collector.received().stream()
+          .mapToLong(r -> r.arrivedAtMs() - sentAtMs.get(Events.idOf(r.value()))).max().orElseThrow();
+      double engineMaxMs = withLatency.stream()
+          .mapToDouble(p -> Double.parseDouble(p.sink().metrics().get("rtm.latency.maxMs"))).max().orElseThrow();
+      assertThat(engineMaxMs).isLessThanOrEqualTo(outsideMaxMs + 2.0);
+      System.out.printf("latency max: %.3f ms inside the engine, %d ms seen by a consumer of the output%n",
+          engineMaxMs, outsideMaxMs);
+      // For the log: what the engine measured on this machine.
+      withLatency.forEach(p -> System.out.printf("epoch %d: %d rows out, latency p50 %s ms, p99 %s ms, max %s ms%n",
+          p.batchId(), p.sink().numOutputRows(), p.sink().metrics().get("rtm.latency.p50Ms"),
+          p.sink().metrics().get("rtm.latency.p99Ms"), p.sink().metrics().get("rtm.latency.maxMs")));
+
+      // The same figures in Spark's metrics system (the driver plugin's source, read from the metrics servlet).
+      assertThat(pluginMetric("count", "inputRows")).isGreaterThanOrEqualTo(1000);
+      double epochs = pluginMetric("count", "epochs");
+      await().atMost(Duration.ofSeconds(10)).until(() -> pluginMetric("count", "epochs") > epochs);
+      assertThat(pluginMetric("value", "lastEpochId")).isGreaterThanOrEqualTo(last.batchId());
+      producer.sendRange(in, 1000, 100);
+      await().atMost(Duration.ofSeconds(30)).until(() -> listener.inputRows() == 1100);
+      assertThat(pluginMetric("count", "inputRows")).isGreaterThanOrEqualTo(1100);
+      assertThat(pluginMetric("value", "latencyMaxMs")).isGreaterThan(0);
+
+      // The Spark UI's Structured Streaming tab lists the query and shows its statistics page.
+      assertThat(http("/StreamingQuery/")).contains(q.runId().toString());
+      assertThat(http("/StreamingQuery/statistics/?id=" + q.runId())).contains(q.id().toString());
       assertThat(last.runId()).isEqualTo(q.runId());
       await().atMost(Duration.ofSeconds(10)).until(() -> q.lastProgress() != null);
       assertThat(q.recentProgress()).isNotEmpty();
@@ -189,6 +268,44 @@ class RealTimeTriggerIT {
     } finally {
       spark.streams().removeListener(listener);
     }
+  }
+
+  @Test
+  void aWatermarkedAggregationReportsItsWatermarkStateRowsAndLateRows() throws Exception {
+    String in = topic("in", 1);
+    String out = topic("out", 1);
+    ProgressListener listener = new ProgressListener();
+    spark.streams().addListener(listener);
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers())) {
+      Dataset<Row> counts = Queries.events(spark, broker.bootstrapServers(), in).withWatermark("ts", "10 seconds")
+          .groupBy(window(col("ts"), "1 second"), col("account_id")).count()
+          .select(concat_ws("|", col("account_id"), col("window.start").cast("string")).as("key"),
+              col("count").cast("string").as("value"));
+      StreamingQuery q = start(counts, out, Trigger.Continuous("200 milliseconds"));
+      listener.queryId = q.id();
+      // Event times 00:00:00 to 00:00:59, one per record: the watermark ends at 00:00:49.
+      producer.sendRange(in, 0, 60);
+      await().atMost(Duration.ofSeconds(60)).until(() -> listener.inputRows() == 60
+          && "2026-01-01T00:00:49.000Z".equals(last(listener).eventTime().get("watermark")));
+      StreamingQueryProgress p = last(listener);
+      assertThat(p.stateOperators()).hasSize(1);
+      assertThat(p.stateOperators()[0].operatorName()).isEqualTo("stateStoreSave");
+      // Windows ending at or below the watermark left the state: those from 00:00:49 on are kept.
+      assertThat(p.stateOperators()[0].numRowsTotal()).isEqualTo(11);
+      assertThat(p.stateOperators()[0].memoryUsedBytes()).isPositive();
+      assertThat(p.stateOperators()[0].numShufflePartitions()).isEqualTo(2);
+      assertThat(listener.droppedByWatermark()).isZero();
+      // Ids 60..119 repeat event times 0..59: those of closed windows are late and dropped.
+      producer.sendRange(in, 60, 60);
+      await().atMost(Duration.ofSeconds(60)).until(() -> listener.inputRows() == 120);
+      await().atMost(Duration.ofSeconds(10)).until(() -> listener.droppedByWatermark() == 49);
+    } finally {
+      spark.streams().removeListener(listener);
+    }
+  }
+
+  private static StreamingQueryProgress last(ProgressListener listener) {
+    return listener.events.isEmpty() ? null : listener.events.get(listener.events.size() - 1);
   }
 
   @Test

@@ -1,5 +1,7 @@
 package io.rtm.operators;
 
+import io.rtm.operators.eventtime.WatermarkTick;
+import io.rtm.operators.metrics.TaskEpochMetrics;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -21,11 +23,23 @@ import org.apache.spark.sql.catalyst.InternalRow;
  */
 final class EpochRowsCursor implements EpochInput, Iterator<InternalRow> {
   private final EpochInput input;
+  private final TaskEpochMetrics metrics;
   /** The current epoch's rows; null once they ended, until the task advances. */
   private Iterator<InternalRow> epochRows;
 
   EpochRowsCursor(EpochInput input) {
+    this(input, new TaskEpochMetrics());
+  }
+
+  /** @param metrics counts every row read (watermark ticks are not rows) */
+  EpochRowsCursor(EpochInput input, TaskEpochMetrics metrics) {
     this.input = input;
+    this.metrics = metrics;
+  }
+
+  /** The input this cursor reads, for its backlog figures. */
+  EpochInput input() {
+    return input;
   }
 
   /** Opens the next epoch of the underlying input (the first call opens the first). */
@@ -56,7 +70,11 @@ final class EpochRowsCursor implements EpochInput, Iterator<InternalRow> {
     if (!hasNext()) {
       throw new NoSuchElementException("the epoch ended");
     }
-    return epochRows.next();
+    InternalRow row = epochRows.next();
+    if (!WatermarkTick.is(row)) {
+      metrics.rowIn();
+    }
+    return row;
   }
 
   @Override

@@ -2,8 +2,12 @@ package io.rtm.operators;
 
 import io.rtm.operators.eventtime.TaskEventTime;
 import io.rtm.operators.eventtime.WatermarkTick;
+import io.rtm.operators.metrics.TaskEpochMetrics;
 import io.rtm.shuffle.GateResult;
 import io.rtm.shuffle.InputGate;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -15,13 +19,18 @@ import org.apache.spark.unsafe.Platform;
  * shuffle. An epoch ends when the barrier of that epoch has arrived on every channel.
  *
  * <p>The row handed out points into the gate's receive buffer and is reused; it is valid until the
- * next call to {@code hasNext}, the same contract Spark's shuffle readers give.
+ * next call to {@code hasNext}, the same contract Spark's shuffle readers give. Every record ends
+ * with the 8-byte origin time {@link ShuffleEpochOutput} appended; it becomes the task's current
+ * origin ({@link TaskEpochMetrics}) and is not part of the row.
  */
 public final class ShuffleEpochInput implements EpochInput {
+  private static final VarHandle ORIGIN = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
   private final InputGate gate;
   private final UnsafeRow row;
   private final TaskEventTime eventTime;
   private final boolean watermarkTicks;
+  private final TaskEpochMetrics metrics;
   private long lastEndedEpoch;
 
   /**
@@ -30,7 +39,8 @@ public final class ShuffleEpochInput implements EpochInput {
    *     rises without a record (only when that operator understands it)
    */
   public ShuffleEpochInput(InputGate gate, int numFields, long startEpoch, TaskEventTime eventTime,
-      boolean watermarkTicks) {
+      boolean watermarkTicks, TaskEpochMetrics metrics) {
+    this.metrics = metrics;
     this.gate = gate.reportWatermarks();
     this.row = new UnsafeRow(numFields);
     this.eventTime = eventTime;
@@ -77,8 +87,9 @@ public final class ShuffleEpochInput implements EpochInput {
           // Producers end only when the query stops or fails; the driver decides which.
           throw new UpstreamEndedException("every upstream producer of this real-time stage ended");
         }
-        row.pointTo(gate.recordArray(), Platform.BYTE_ARRAY_OFFSET + gate.recordOffset(),
-            gate.recordLength());
+        int rowLength = gate.recordLength() - 8;
+        metrics.origin((long) ORIGIN.get(gate.recordArray(), gate.recordOffset() + rowLength));
+        row.pointTo(gate.recordArray(), Platform.BYTE_ARRAY_OFFSET + gate.recordOffset(), rowLength);
         pending = true;
         return true;
       }

@@ -1,6 +1,8 @@
 package io.rtm.operators;
 
 import io.rtm.compat.TaskContexts;
+import io.rtm.operators.metrics.MicroClock;
+import io.rtm.operators.metrics.TaskEpochMetrics;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -10,6 +12,8 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.connector.read.streaming.ContinuousPartitionReader;
 import org.apache.spark.sql.connector.read.streaming.PartitionOffset;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -28,7 +32,8 @@ import org.apache.spark.sql.types.StructType;
 public final class SourceEpochInput implements EpochInput {
   private static final Object EPOCH_MARKER = new Object();
 
-  private record SourceRow(InternalRow row, PartitionOffset offset) {}
+  /** @param originMicros the record's source timestamp, or when it was read (see {@link #timestampColumn}) */
+  private record SourceRow(InternalRow row, PartitionOffset offset, long originMicros) {}
 
   private record ReaderFailure(Throwable cause) {}
 
@@ -38,6 +43,7 @@ public final class SourceEpochInput implements EpochInput {
   private final ArrayBlockingQueue<Object> queue;
   private final Thread readerThread;
   private final DriverEpochWatch epochWatch;
+  private final TaskEpochMetrics metrics;
 
   private PartitionOffset currentOffset;
   private long currentEpoch;
@@ -59,10 +65,12 @@ public final class SourceEpochInput implements EpochInput {
     this.currentOffset = reader.getOffset();
     this.currentEpoch = startEpoch;
     this.lastEndedEpoch = startEpoch - 1;
+    this.metrics = context == null ? new TaskEpochMetrics() : TaskEpochMetrics.of(context.taskAttemptId());
 
     UnsafeProjection toUnsafe = UnsafeProjection.create(schema);
+    int timestampColumn = timestampColumn(schema);
     String name = (context == null ? "" : context.stageId() + "-") + partition;
-    this.readerThread = new Thread(() -> readLoop(context, toUnsafe), "rtm-source-reader-" + name);
+    this.readerThread = new Thread(() -> readLoop(context, toUnsafe, timestampColumn), "rtm-source-reader-" + name);
     readerThread.setDaemon(true);
     readerThread.start();
 
@@ -81,7 +89,7 @@ public final class SourceEpochInput implements EpochInput {
   }
 
   /** @param context the task's context, installed on this thread for sources that read it; may be null */
-  private void readLoop(TaskContext context, UnsafeProjection toUnsafe) {
+  private void readLoop(TaskContext context, UnsafeProjection toUnsafe, int timestampColumn) {
     if (context != null) {
       TaskContexts.install(context);
     }
@@ -91,7 +99,10 @@ public final class SourceEpochInput implements EpochInput {
           // Continuous readers block for data; false means the task is being torn down.
           return;
         }
-        queue.put(new SourceRow(toUnsafe.apply(reader.get()).copy(), reader.getOffset()));
+        InternalRow row = toUnsafe.apply(reader.get()).copy();
+        long origin = timestampColumn >= 0 && !row.isNullAt(timestampColumn)
+            ? row.getLong(timestampColumn) : MicroClock.nowMicros();
+        queue.put(new SourceRow(row, reader.getOffset(), origin));
       }
     } catch (InterruptedException e) {
       // close() interrupts this thread: normal shutdown.
@@ -107,6 +118,21 @@ public final class SourceEpochInput implements EpochInput {
     } finally {
       TaskContexts.uninstall();
     }
+  }
+
+  /**
+   * The source's record timestamp column ({@code timestamp}, Spark's timestamp type: Kafka's record
+   * CreateTime or LogAppendTime), the origin latency is measured from; -1 when the source has none,
+   * and then rows originate when the engine read them.
+   */
+  static int timestampColumn(StructType schema) {
+    StructField[] fields = schema.fields();
+    for (int i = 0; i < fields.length; i++) {
+      if (fields[i].name().equals("timestamp") && fields[i].dataType().equals(DataTypes.TimestampType)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   @Override
@@ -143,6 +169,7 @@ public final class SourceEpochInput implements EpochInput {
         }
         SourceRow row = (SourceRow) entry;
         currentOffset = row.offset();
+        metrics.origin(row.originMicros());
         pending = row.row();
         return true;
       }

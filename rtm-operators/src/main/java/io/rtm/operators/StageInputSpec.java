@@ -52,7 +52,8 @@ public sealed interface StageInputSpec extends Serializable {
           .awaitProducers(stage.queryRunId(), upstreamStageId, upstreamPartitions, producerWaitMs);
       InputGate gate = InputGate.connect(stage.transportConf(), stage.queryRunId(), upstreamStageId, partition, producers);
       return new ShuffleEpochInput(gate, numFields, stage.startEpoch(),
-          TaskEventTime.of(context.taskAttemptId()), watermarkTicks);
+          TaskEventTime.of(context.taskAttemptId()), watermarkTicks,
+          io.rtm.operators.metrics.TaskEpochMetrics.of(context.taskAttemptId()));
     }
   }
 

@@ -24,7 +24,8 @@ public sealed interface StageOutputSpec extends Serializable {
       ResultPartition result = services.server()
           .registerPartition(new PartitionId(stage.queryRunId(), stage.stageId(), partition), numReducers);
       services.registerProducer(stage.queryRunId(), stage.stageId(), partition);
-      return new ShuffleEpochOutput(result, partitioner.open(partition), UnsafeProjection.create(schema));
+      return new ShuffleEpochOutput(result, partitioner.open(partition), UnsafeProjection.create(schema),
+          io.rtm.operators.metrics.TaskEpochMetrics.of(context.taskAttemptId()));
     }
   }
 

@@ -4,6 +4,7 @@ import io.rtm.compat.ContinuousKeys;
 import io.rtm.compat.EpochCoordinatorClient;
 import io.rtm.operators.eventtime.TaskEventTime;
 import io.rtm.operators.eventtime.WatermarkForwarder;
+import io.rtm.operators.metrics.TaskEpochMetrics;
 import io.rtm.shuffle.ShuffleTransportConf;
 import java.util.Collections;
 import org.apache.spark.Partition;
@@ -68,13 +69,15 @@ public final class StageTaskRDD extends RDD<Object> {
         new StageInputSpec.StageContext(queryRunId, stageId, startEpoch, transportConf);
     EpochTracker$.MODULE$.initializeCurrentEpoch(startEpoch);
     try (EpochOutput out = output.open(stage, split.index(), context, coordinator);
-         EpochRowsCursor in = new EpochRowsCursor(input.open(stage, split.index(), context, coordinator))) {
+         EpochRowsCursor in = new EpochRowsCursor(input.open(stage, split.index(), context, coordinator),
+             TaskEpochMetrics.of(context.taskAttemptId()))) {
       TaskInputs.register(context.taskAttemptId(), in);
       try {
         runEpochs(split, context, in, out, startEpoch);
       } finally {
         TaskInputs.unregister(context.taskAttemptId());
         TaskEventTime.forget(context.taskAttemptId());
+        TaskEpochMetrics.forget(context.taskAttemptId());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -93,6 +96,10 @@ public final class StageTaskRDD extends RDD<Object> {
     WatermarkForwarder watermarks = new WatermarkForwarder(TaskEventTime.of(context.taskAttemptId()), out,
         watermarkIdleTimeoutMs);
     scala.collection.Iterator<InternalRow> chain = null;
+    TaskEpochMetrics metrics = TaskEpochMetrics.of(context.taskAttemptId());
+    boolean atSink = output instanceof StageOutputSpec.Sink;
+    EpochStatsSender stats = new EpochStatsSender(queryRunId, stageId, split.index(),
+        input instanceof StageInputSpec.Source, atSink, in, out, TaskEventTime.of(context.taskAttemptId()));
     while (!context.isInterrupted()) {
       in.advance();
       out.beginEpoch(epoch);
@@ -103,6 +110,7 @@ public final class StageTaskRDD extends RDD<Object> {
         scala.collection.Iterator<InternalRow> rows = chain;
         while (rows.hasNext()) {
           out.write(rows.next());
+          metrics.rowOut(atSink);
           watermarks.afterRow();
         }
         watermarks.atEpochEnd();
@@ -114,6 +122,7 @@ public final class StageTaskRDD extends RDD<Object> {
         throw new IllegalStateException("Real-time stage " + stageId + " expected the end of epoch "
             + epoch + " but its input ended epoch " + in.lastEndedEpoch());
       }
+      stats.send(metrics, epoch);
       out.endEpoch(epoch);
       epoch++;
       EpochTracker$.MODULE$.incrementCurrentEpoch();

@@ -8,15 +8,30 @@ import io.rtm.operators.registry.ProducerRegistry;
  */
 final class DriverServices {
   private static volatile ProducerRegistry registry;
+  private static volatile EpochStatsCollector stats;
+  private static volatile RealTimeMetrics metrics;
 
   private DriverServices() {}
 
-  static void install(ProducerRegistry r) {
+  static void install(ProducerRegistry r, EpochStatsCollector s, RealTimeMetrics m) {
+    stats = s;
+    metrics = m;
     registry = r;
   }
 
   static void uninstall() {
     registry = null;
+    stats = null;
+    metrics = null;
+  }
+
+  /** Where stage tasks' epoch figures are summed; null when the plugin is not loaded. */
+  static EpochStatsCollector statsOrNull() {
+    return stats;
+  }
+
+  static RealTimeMetrics metricsOrNull() {
+    return metrics;
   }
 
   static boolean isLoaded() {

@@ -1,5 +1,6 @@
 package io.rtm.plugin;
 
+import io.rtm.operators.metrics.EpochStats;
 import io.rtm.operators.registry.ExecutorServices;
 import io.rtm.plugin.checkpoint.RealTimeCheckpointFileManager;
 import io.rtm.operators.registry.LookupProducers;
@@ -35,10 +36,11 @@ public final class RealTimeModePlugin implements SparkPlugin {
 
   static final class Driver implements DriverPlugin {
     private final ProducerRegistry registry = new ProducerRegistry();
+    private final EpochStatsCollector stats = new EpochStatsCollector();
 
     @Override
     public Map<String, String> init(SparkContext sc, PluginContext pluginContext) {
-      DriverServices.install(registry);
+      DriverServices.install(registry, stats, new RealTimeMetrics(pluginContext.metricRegistry()));
       // Sessions created from here on read it; it only acts for real-time queries (see the class).
       pluginContext.conf().setIfMissing(RealTimeCheckpointFileManager.SPARK_KEY,
           RealTimeCheckpointFileManager.class.getName());
@@ -47,6 +49,10 @@ public final class RealTimeModePlugin implements SparkPlugin {
 
     @Override
     public Object receive(Object message) {
+      if (EpochStats.isWire(message)) {
+        stats.add(EpochStats.decode((String) message));
+        return null;
+      }
       Object decoded = RegistryWire.decode(message);
       if (decoded instanceof RegisterProducer register) {
         registry.register(register);
@@ -71,7 +77,10 @@ public final class RealTimeModePlugin implements SparkPlugin {
         conf.put(kv._1(), kv._2());
       }
       server = ShuffleServer.start(ShuffleTransportConf.fromMap(conf), advertisedHost(ctx, conf));
-      ExecutorServices.install(server, ctx);
+      // A local-mode executor shares the driver's metrics system, where the driver's source of the
+      // same name already holds the query-wide figures.
+      ExecutorServices.install(server, ctx,
+          "driver".equals(ctx.executorID()) ? null : new io.rtm.operators.metrics.ExecutorMetrics(ctx.metricRegistry()));
       ClassWarmup.startInBackground(conf.getOrDefault(io.rtm.config.RtmOptions.EXECUTOR_WARMUP_CLASSES.key(),
           io.rtm.config.RtmOptions.EXECUTOR_WARMUP_CLASSES.defaultValue()));
     }

@@ -146,6 +146,11 @@ final class RealTimeQueryRun {
     PlannedStage source = stages.stream().filter(s -> s.input() instanceof StageInputSpec.Source).findFirst()
         .orElseThrow();
     awaitSlots(stages);
+    EpochStatsCollector epochStats = DriverServices.statsOrNull();
+    if (epochStats != null) {
+      // Every task reports every epoch; the progress reporter waits for this many.
+      epochStats.expect(runId, stages.stream().mapToInt(PlannedStage::numPartitions).sum());
+    }
     coordinator.setReaderPartitions(source.numPartitions());
     coordinator.setWriterPartitions(sink.numPartitions());
     LOG.info("Real-time run {} starting {}", runId,

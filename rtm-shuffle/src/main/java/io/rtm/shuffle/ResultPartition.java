@@ -86,6 +86,19 @@ public final class ResultPartition implements AutoCloseable {
   }
 
   /**
+   * As {@link #emitRecord(int, byte[], int, int)}, with 8 more bytes appended to the record:
+   * {@code trailer}, big-endian, so the consumer sees a record of {@code length + 8} bytes. Lets a
+   * caller ship a per-record value (the engine's row origin time) without copying the row first.
+   */
+  public void emitRecord(int subpartition, byte[] bytes, int offset, int length, long trailer)
+      throws InterruptedException {
+    checkOpen();
+    Objects.checkIndex(subpartition, subpartitions.length);
+    Objects.checkFromIndexSize(offset, length, bytes.length);
+    subpartitions[subpartition].emit(bytes, offset, length, true, trailer);
+  }
+
+  /**
    * Flushes every pending batch, then queues {@code event} on every subpartition behind it. The
    * event itself needs no credit and no queue space, so only the flush can block.
    *

@@ -83,11 +83,17 @@ final class ResultSubpartition {
   // ---------------------------------------------------------------------------------------------
 
   void emit(byte[] bytes, int offset, int length) throws InterruptedException {
+    emit(bytes, offset, length, false, 0);
+  }
+
+  /** With {@code withTrailer}, {@code trailer} follows the bytes inside the same record (8 bytes, big-endian). */
+  void emit(byte[] bytes, int offset, int length, boolean withTrailer, long trailer) throws InterruptedException {
     boolean startedBatch = false;
     lock.lock();
     try {
       checkUsable();
-      int framed = 4 + length;
+      int recordLength = withTrailer ? length + 8 : length;
+      int framed = 4 + recordLength;
       ByteBuf current = batch;
       if (current != null && current.writableBytes() < framed) {
         batch = null;
@@ -101,10 +107,13 @@ final class ResultSubpartition {
         batchStartNanos = System.nanoTime();
         startedBatch = true;
       }
-      current.writeInt(length);
+      current.writeInt(recordLength);
       current.writeBytes(bytes, offset, length);
+      if (withTrailer) {
+        current.writeLong(trailer);
+      }
       records++;
-      recordBytes += length;
+      recordBytes += recordLength;
       if (flushEveryRecord || current.writableBytes() < 4) {
         batch = null;
         startedBatch = false;

@@ -350,6 +350,28 @@ class LoopbackShuffleTest {
   }
 
   @Test
+  void aRecordsTrailerArrivesBigEndianRightAfterItsBytes() throws Exception {
+    ShuffleTransportConf conf = TestSupport.conf();
+    ShuffleServer s = server(conf);
+    ResultPartition partition = s.registerPartition(new PartitionId(run, 0, 0), 1);
+    InputGate g = gate(conf, 0, List.of(address(0, s)));
+    byte[] row = {9, 8, 7, 6, 5};
+    partition.emitRecord(0, row, 1, 3, 0x0102030405060708L);
+    partition.emitRecord(0, row, 0, 1);
+    partition.close();
+
+    assertThat(g.next()).isEqualTo(GateResult.RECORD);
+    assertThat(g.recordLength()).isEqualTo(3 + 8);
+    ByteBuffer record = ByteBuffer.wrap(g.recordArray(), g.recordOffset(), g.recordLength());
+    assertThat(new byte[] {record.get(), record.get(), record.get()}).containsExactly(8, 7, 6);
+    assertThat(record.getLong()).isEqualTo(0x0102030405060708L);
+    assertThat(g.next()).isEqualTo(GateResult.RECORD);
+    assertThat(g.recordLength()).as("records without a trailer are unchanged").isEqualTo(1);
+    assertThat(g.recordArray()[g.recordOffset()]).isEqualTo((byte) 9);
+    assertThat(partition.metrics().recordBytes()).isEqualTo(3 + 8 + 1);
+  }
+
+  @Test
   void subscriptionToAPartitionThatNeverAppearsFails() throws Exception {
     ShuffleTransportConf conf = TestSupport.conf("subscribeWaitMs", 200);
     ShuffleServer s = server(conf);

@@ -95,8 +95,15 @@ final class EpochAggregation implements EpochStatefulTask.RowOperator {
     onWatermark(store, out);
   }
 
-  long lateRowsDropped() {
+  @Override
+  public long lateRowsDropped() {
     return lateRowsDropped;
+  }
+
+  /** Spark's name for the operator that saves aggregation state. */
+  @Override
+  public String progressName() {
+    return "stateStoreSave";
   }
 
   private void closeFinalGroups(StateStore store, Deque<InternalRow> out) {

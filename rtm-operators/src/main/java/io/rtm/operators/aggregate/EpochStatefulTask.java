@@ -1,6 +1,7 @@
 package io.rtm.operators.aggregate;
 
 import io.rtm.operators.eventtime.WatermarkTick;
+import io.rtm.operators.metrics.TaskEpochMetrics;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
@@ -12,6 +13,7 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.execution.streaming.continuous.EpochTracker$;
 import org.apache.spark.sql.execution.streaming.state.StateStore;
+import org.apache.spark.sql.execution.streaming.state.StateStoreMetrics;
 
 /**
  * Runs a stateful operator's rows epoch by epoch inside a long-lived task: opens the epoch's state
@@ -32,6 +34,16 @@ public final class EpochStatefulTask {
 
     /** The epoch's input ended; the store commits right after what this emits. */
     default void beforeCommit(StateStore store, Deque<InternalRow> out) {}
+
+    /** Late rows dropped so far (cumulative), for progress reports. */
+    default long lateRowsDropped() {
+      return 0;
+    }
+
+    /** The operator's name in progress reports ({@code stateOperators[].operatorName}). */
+    default String progressName() {
+      return getClass().getSimpleName();
+    }
   }
 
   private static final Map<String, EpochStatefulTask> BY_TASK = new ConcurrentHashMap<>();
@@ -40,6 +52,7 @@ public final class EpochStatefulTask {
   private final RowOperator operator;
   private final EpochStateStores stores;
   private StateStore store;
+  private long lateRowsReported;
 
   private EpochStatefulTask(int partition, RowOperator operator, EpochStateStores stores) {
     this.partition = partition;
@@ -103,8 +116,32 @@ public final class EpochStatefulTask {
   private void commitEpoch() {
     if (store != null) {
       store.commit();
+      reportState(store);
       store = null;
     }
+  }
+
+  /** The committed store's size goes into the epoch's figures; Spark reads the metrics after commit too. */
+  private void reportState(StateStore committed) {
+    TaskContext context = TaskContext.get();
+    if (context == null) {
+      return;
+    }
+    long late = operator.lateRowsDropped();
+    long rows;
+    long memory;
+    try {
+      StateStoreMetrics m = committed.metrics();
+      rows = m.numKeys();
+      memory = m.memoryUsedBytes();
+    } catch (RuntimeException e) {
+      // A provider without metrics after commit: report what is known rather than fail the epoch.
+      rows = -1;
+      memory = -1;
+    }
+    TaskEpochMetrics.of(context.taskAttemptId())
+        .stateCommitted(stores.operatorId(), operator.progressName(), rows, memory, late - lateRowsReported);
+    lateRowsReported = late;
   }
 
   private void abortOpenEpoch() {

@@ -1,5 +1,7 @@
 package io.rtm.operators.registry;
 
+import io.rtm.operators.metrics.EpochStats;
+import io.rtm.operators.metrics.ExecutorMetrics;
 import io.rtm.shuffle.ProducerAddress;
 import io.rtm.shuffle.ShuffleServer;
 import java.util.List;
@@ -15,18 +17,26 @@ public final class ExecutorServices {
 
   private final ShuffleServer server;
   private final PluginContext plugin;
+  private final ExecutorMetrics metrics;
 
-  private ExecutorServices(ShuffleServer server, PluginContext plugin) {
+  private ExecutorServices(ShuffleServer server, PluginContext plugin, ExecutorMetrics metrics) {
     this.server = server;
     this.plugin = plugin;
+    this.metrics = metrics;
   }
 
-  public static void install(ShuffleServer server, PluginContext plugin) {
-    instance = new ExecutorServices(server, plugin);
+  /** @param metrics this executor's figures in Spark's metrics system; null for none */
+  public static void install(ShuffleServer server, PluginContext plugin, ExecutorMetrics metrics) {
+    instance = new ExecutorServices(server, plugin, metrics);
   }
 
   public static void uninstall() {
     instance = null;
+  }
+
+  /** The services of this JVM, null when the plugin was not loaded here. */
+  public static ExecutorServices getIfInstalled() {
+    return instance;
   }
 
   /** The services of this JVM; fails with the fix when the plugin was not loaded here. */
@@ -48,6 +58,27 @@ public final class ExecutorServices {
   public void registerProducer(String queryRunId, int stageId, int mapIndex) throws Exception {
     plugin.ask(RegistryWire.encode(new RegisterProducer(queryRunId, stageId, mapIndex, server.host(), server.port())));
   }
+
+  /**
+   * Adds one task's epoch figures to this executor's metrics and hands them to the driver plugin
+   * without waiting for an answer; a failed send is logged once per task and dropped.
+   */
+  public void reportEpochStats(EpochStats stats, int stageId, int partition) {
+    if (metrics != null) {
+      metrics.epochEnded(stats);
+    }
+    try {
+      plugin.send(stats.encode());
+    } catch (Exception | LinkageError e) {
+      String key = stageId + "/" + partition;
+      if (FAILED_SENDS.size() < 1000 && FAILED_SENDS.add(key)) {
+        LOG.warn("Epoch figures of real-time stage {} task {} do not reach the driver", stageId, partition, e);
+      }
+    }
+  }
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ExecutorServices.class);
+  private static final java.util.Set<String> FAILED_SENDS = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** Waits until every producer of the stage registered, then returns them in map-index order. */
   public List<ProducerAddress> awaitProducers(String queryRunId, int stageId, int expected, long timeoutMs)
