@@ -2,6 +2,7 @@ package io.rtm.operators;
 
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import org.apache.spark.TaskContext;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
@@ -42,7 +43,7 @@ public final class PollingSourceEpochInput implements EpochInput {
       int partition,
       TimedPartitionReader reader,
       StructType schema,
-      String name,
+      TaskContext context,
       EpochCoordination coordinator,
       long startEpoch,
       long epochPollIntervalMs) {
@@ -54,6 +55,7 @@ public final class PollingSourceEpochInput implements EpochInput {
     this.startEpoch = startEpoch;
     this.currentEpoch = startEpoch;
     this.lastEndedEpoch = startEpoch - 1;
+    String name = (context == null ? "" : context.stageId() + "-") + partition;
     this.epochWatch = new DriverEpochWatch(name, coordinator, startEpoch, epochPollIntervalMs,
         new DriverEpochWatch.Listener() {
           @Override

@@ -32,8 +32,7 @@ public sealed interface StageInputSpec extends Serializable {
     public EpochInput open(StageContext stage, int partition, TaskContext context, EpochCoordination coordinator) {
       InputPartition input = partitions[partition];
       if (kafkaDirectPoll && KafkaPollingReader.handles(input)) {
-        String name = (context == null ? "" : context.stageId() + "-") + partition;
-        return new PollingSourceEpochInput(partition, KafkaPollingReader.open(input), schema, name, coordinator,
+        return new PollingSourceEpochInput(partition, KafkaPollingReader.open(input), schema, context, coordinator,
             stage.startEpoch(), epochPollIntervalMs);
       }
       ContinuousPartitionReader<InternalRow> reader = readerFactory.createReader(input);
