@@ -2,6 +2,8 @@ package io.rtm.operators;
 
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import io.rtm.operators.metrics.MicroClock;
+import io.rtm.operators.metrics.TaskEpochMetrics;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
@@ -29,6 +31,9 @@ public final class PollingSourceEpochInput implements EpochInput {
   private final EpochCoordination coordinator;
   private final UnsafeProjection toUnsafe;
   private final DriverEpochWatch epochWatch;
+  private final TaskEpochMetrics metrics;
+  /** The source's record timestamp column, latency's origin; -1 when it has none. */
+  private final int timestampColumn;
 
   /** Epochs the driver moved past since the start epoch; raised by the watch thread. */
   private volatile long endedEpochs;
@@ -51,6 +56,8 @@ public final class PollingSourceEpochInput implements EpochInput {
     this.reader = reader;
     this.coordinator = coordinator;
     this.toUnsafe = UnsafeProjection.create(schema);
+    this.metrics = context == null ? new TaskEpochMetrics() : TaskEpochMetrics.of(context.taskAttemptId());
+    this.timestampColumn = SourceEpochInput.timestampColumn(schema);
     this.currentOffset = reader.getOffset();
     this.startEpoch = startEpoch;
     this.currentEpoch = startEpoch;
@@ -119,6 +126,8 @@ public final class PollingSourceEpochInput implements EpochInput {
           // The row is consumed before the next poll, as Spark's own scans hand theirs out.
           pending = row instanceof UnsafeRow ? row : toUnsafe.apply(row);
           currentOffset = reader.getOffset();
+          metrics.origin(timestampColumn >= 0 && !pending.isNullAt(timestampColumn)
+              ? pending.getLong(timestampColumn) : MicroClock.nowMicros());
         }
         return got;
       }
