@@ -3,6 +3,8 @@ package io.rtm.plugin;
 import io.rtm.plugin.errors.RealTimeModeException;
 import io.rtm.plugin.errors.RtmErrors;
 import java.util.Map;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.SessionWindow$;
 import org.apache.spark.sql.catalyst.expressions.aggregate.AggregateExpression;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.streaming.OutputMode;
@@ -16,7 +18,6 @@ final class QuerySupport {
   /** Streaming operators the engine does not run yet, with the reason users see. */
   private static final Map<String, String> UNSUPPORTED = Map.ofEntries(
       Map.entry("Distinct", "streaming distinct needs the non-blocking stateful operators"),
-      Map.entry("DeduplicateWithinWatermark", "streaming deduplication needs the non-blocking stateful operators"),
       Map.entry("FlatMapGroupsWithState", "arbitrary stateful processing is not supported in real-time mode"),
       Map.entry("FlatMapGroupsInPandasWithState", "arbitrary stateful processing is not supported in real-time mode"),
       Map.entry("TransformWithState", "arbitrary stateful processing is not supported in real-time mode"),
@@ -28,32 +29,28 @@ final class QuerySupport {
 
   private QuerySupport() {}
 
-  private static boolean hasWatermark(LogicalPlan plan) {
-    if (plan.nodeName().equals("EventTimeWatermark")) {
-      return true;
-    }
-    for (LogicalPlan child : CollectionConverters.asJava(plan.children())) {
-      if (hasWatermark(child)) {
-        return true;
-      }
-    }
-    return false;
+  /**
+   * Whether an aggregate groups by {@code session_window}: Spark's analyzer (4.2.0,
+   * {@code SessionWindowing}) replaces the call by a column with the session marker in its metadata.
+   */
+  private static boolean groupsBySession(LogicalPlan aggregate) {
+    return aggregate.expressions().exists(e -> e.exists(x -> x instanceof Attribute n
+        && n.resolved() && n.metadata().contains(SessionWindow$.MODULE$.marker())));
   }
 
   /** The first reason the query cannot run in the given output mode, or null when it can. */
   static RealTimeModeException check(LogicalPlan plan, OutputMode outputMode) {
     if (plan.isStreaming()) {
       String name = plan.nodeName();
-      if (name.equals("Deduplicate") && hasWatermark(plan)) {
-        return RtmErrors.unsupportedOperator(name,
-            "dropDuplicates over a watermarked stream (state eviction by watermark) is not supported yet;"
-                + " remove withWatermark to keep all keys");
-      }
       if (name.equals("Aggregate")) {
         if (outputMode.equals(OutputMode.Complete())) {
           return RtmErrors.unsupportedOutputMode(outputMode.toString(), name,
               "complete mode would re-emit the whole result table continuously; use update mode (every change"
                   + " as it happens) or append mode with a watermark (each window once, when it closes)");
+        }
+        if (groupsBySession(plan)) {
+          return RtmErrors.unsupportedOperator("session_window",
+              "session windows are not supported in real-time mode yet; use window() (tumbling or sliding)");
         }
         if (plan.expressions().exists(e -> e.exists(x -> x instanceof AggregateExpression ae && ae.isDistinct()))) {
           return RtmErrors.unsupportedOperator(name, "distinct aggregates (count(DISTINCT ...)) are not supported yet");

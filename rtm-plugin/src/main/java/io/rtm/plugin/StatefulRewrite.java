@@ -1,6 +1,8 @@
 package io.rtm.plugin;
 
+import io.rtm.operators.aggregate.DeduplicationTime;
 import io.rtm.operators.aggregate.EpochStateStores;
+import io.rtm.operators.aggregate.WatermarkMetrics;
 import io.rtm.operators.aggregate.EventTimeSpec;
 import io.rtm.operators.eventtime.RealTimeWatermarkExec;
 import io.rtm.operators.aggregate.RealTimeAggregateExec;
@@ -27,6 +29,10 @@ import org.apache.spark.sql.execution.aggregate.BaseAggregateExec;
 import org.apache.spark.sql.execution.exchange.ShuffleExchangeExec;
 import org.apache.spark.sql.execution.streaming.operators.stateful.StateStoreSaveExec;
 import org.apache.spark.sql.execution.streaming.operators.stateful.StreamingDeduplicateExec;
+import org.apache.spark.sql.execution.streaming.operators.stateful.StreamingDeduplicateWithinWatermarkExec;
+import org.apache.spark.sql.execution.streaming.operators.stateful.WatermarkSupport$;
+import org.apache.spark.sql.execution.metric.SQLMetric;
+import org.apache.spark.SparkContext;
 import org.apache.spark.sql.execution.streaming.operators.stateful.StatefulOperatorStateInfo;
 import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.DataTypes;
@@ -66,10 +72,12 @@ final class StatefulRewrite {
           EventTimeWatermark$.MODULE$.getDelayMs(watermark.delay()), apply(watermark.child()));
     }
     if (node instanceof StreamingDeduplicateExec dedup) {
-      StatefulOperatorStateInfo info = dedup.stateInfo().get();
       StructType dummyValue = new StructType().add("__dummy__", DataTypes.NullType);
-      EpochStateStores stores = stores(info, DataTypeUtils.fromAttributes(dedup.keyExpressions()), dummyValue);
-      return new RealTimeDeduplicateExec(dedup.keyExpressions(), stores, apply(dedup.child()));
+      return deduplicate(dedup.keyExpressions(), dedup.stateInfo().get(), dummyValue, false, dedup.child());
+    }
+    if (node instanceof StreamingDeduplicateWithinWatermarkExec dedup) {
+      StructType expiry = new StructType().add("expiresAtMicros", DataTypes.LongType, false);
+      return deduplicate(dedup.keyExpressions(), dedup.stateInfo().get(), expiry, true, dedup.child());
     }
     List<SparkPlan> children = new ArrayList<>();
     boolean changed = false;
@@ -124,11 +132,52 @@ final class StatefulRewrite {
     for (NamedExpression g : CollectionConverters.asJava(finalAgg.groupingExpressions())) {
       keys.add(g.toAttribute());
     }
+    EventTimeSpec eventTime = eventTimeOf(keys, save);
     EpochStateStores stores = stores(save.stateInfo().get(),
-        DataTypeUtils.fromAttributes(seq(keys)), DataTypeUtils.fromAttributes(seq(bufferAttributes)));
+        DataTypeUtils.fromAttributes(seq(keys)), DataTypeUtils.fromAttributes(seq(bufferAttributes)), eventTime != null);
     return new RealTimeAggregateExec(finalAgg.groupingExpressions(), seq(complete),
         finalAgg.aggregateAttributes(), finalAgg.resultExpressions(), stores,
-        eventTimeOf(keys, save), input);
+        eventTime, droppedByWatermark(), input);
+  }
+
+  private SparkPlan deduplicate(Seq<Attribute> keys, StatefulOperatorStateInfo info, StructType valueSchema,
+      boolean withinWatermark, SparkPlan child) {
+    DeduplicationTime time = deduplicationTime(keys, child.output(), withinWatermark);
+    EpochStateStores stores = stores(info, DataTypeUtils.fromAttributes(keys), valueSchema, time != null);
+    return new RealTimeDeduplicateExec(keys, time, stores, droppedByWatermark(), apply(child));
+  }
+
+  /**
+   * Event time of a deduplication, where Spark 4.2.0's {@code WatermarkSupport} finds it: the input
+   * column carrying the watermark metadata (a window's end for a window column) for late rows, the
+   * key column carrying it for eviction. Null over a stream without a watermark.
+   */
+  private static DeduplicationTime deduplicationTime(Seq<Attribute> keys, Seq<Attribute> input,
+      boolean withinWatermark) {
+    scala.Option<Attribute> column = WatermarkSupport$.MODULE$.findEventTimeColumn(input, true);
+    if (column.isEmpty()) {
+      return null;
+    }
+    Expression keyTime = null;
+    for (Attribute key : CollectionConverters.asJava(keys)) {
+      if (key.metadata().contains(EventTimeWatermark$.MODULE$.delayKey())) {
+        keyTime = timeOf(key);
+        break;
+      }
+    }
+    long delayMs = withinWatermark ? column.get().metadata().getLong(EventTimeWatermark$.MODULE$.delayKey()) : -1L;
+    return new DeduplicationTime(timeOf(column.get()), withinWatermark ? null : keyTime, delayMs);
+  }
+
+  private static Expression timeOf(Attribute eventTime) {
+    if (eventTime.dataType() instanceof StructType struct) {
+      return new GetStructField(eventTime, struct.fieldIndex("end"), scala.Option.apply("end"));
+    }
+    return eventTime;
+  }
+
+  private static SQLMetric droppedByWatermark() {
+    return WatermarkMetrics.droppedByWatermark(SparkContext.getOrCreate());
   }
 
   private static boolean isRestore(SparkPlan p) {
@@ -160,9 +209,11 @@ final class StatefulRewrite {
   }
 
   /** The operator's state, where Spark's planner put it: checkpoint location and operator id. */
-  private EpochStateStores stores(StatefulOperatorStateInfo info, StructType keySchema, StructType valueSchema) {
+  private EpochStateStores stores(StatefulOperatorStateInfo info, StructType keySchema, StructType valueSchema,
+      boolean readsEventTime) {
     return new EpochStateStores(info.checkpointLocation(), info.queryRunId(), info.operatorId(),
-        keySchema, valueSchema, StateStoreSettings.forRealTime(conf), new SerializableConfiguration(hadoopConf));
+        keySchema, valueSchema, StateStoreSettings.forRealTime(conf),
+        readsEventTime ? StateStoreSettings.forWatermark(conf) : null, new SerializableConfiguration(hadoopConf));
   }
 
   private static <T> Seq<T> seq(List<T> list) {
