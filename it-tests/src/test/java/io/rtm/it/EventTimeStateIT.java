@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.rtm.bench.harness.KafkaBroker;
@@ -17,7 +16,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -146,35 +144,30 @@ class EventTimeStateIT {
 
   @Test
   void dropDuplicatesWithWatermarkAndWithinWatermarkEqualMicroBatchAndDropLateRows() throws Exception {
-    String in = topic("in", 2);
+    String in = topic("in", 1); // one order for both engines; the reducers are still two
     try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers());
          Pair byIdAndTime = new Pair(df -> df.dropDuplicates("event_id", "ts"));
          Pair withinWatermark = new Pair(df -> df.dropDuplicatesWithinWatermark("event_id"))) {
       byIdAndTime.startRealTime(in);
       withinWatermark.startRealTime(in);
 
-      // Phase 1: ids 0..59 at 0..2.95 s, each twice at the same time and once 0.5 s later.
-      // Real-time watermark at most 3.45 - 10 s: nothing is late.
+      // Phase 1, in event-time order (so no row is late for either engine): ids 0..59 at 0..2.95 s,
+      // each twice at the same time and once 0.5 s later; then ids 60..119 at 20..22.95 s, whose
+      // watermark (12.95 s) makes the within-watermark keys of ids 0..59 (expiring at 10..12.95 s) leave.
       for (long i = 0; i < 60; i++) {
         send(producer, in, i, 50 * i);
         send(producer, in, i, 50 * i);
         send(producer, in, i, 50 * i + 500);
-      }
-      awaitPhase(byIdAndTime, 120, withinWatermark, 60, in);
-
-      // Phase 2: late rows first (-9 s, behind -6.55 s), new and known ids; then ids 60..119 at 20..22.95 s.
-      for (long j = 0; j < 5; j++) {
-        send(producer, in, 1000 + j, -9_000);
-        send(producer, in, j, -9_000);
       }
       for (long i = 60; i < 120; i++) {
         send(producer, in, i, 20_000 + 50 * (i - 60));
       }
       awaitPhase(byIdAndTime, 180, withinWatermark, 120, in);
 
-      // Phase 3, watermark 12.95 s: late rows first; then ids 0..9 again at 30 s (their
-      // within-watermark keys expired at 10..10.45 s, so they leave again) and ids 60..69 at 31 s
-      // (remembered until 30..30.45 s: dropped by dropDuplicatesWithinWatermark, new (id, ts) for dropDuplicates).
+      // Phase 2, watermark 12.95 s: late rows first (5 s), new ids and known ones; then ids 0..9
+      // again at 30 s (their within-watermark keys expired at 10..10.45 s, so they leave again) and
+      // ids 60..69 at 31 s (remembered until 30..30.45 s: dropped by dropDuplicatesWithinWatermark,
+      // a new (id, ts) for dropDuplicates).
       for (long j = 0; j < 5; j++) {
         send(producer, in, 2000 + j, 5_000);
         send(producer, in, 20 + j, 5_000);
@@ -188,11 +181,13 @@ class EventTimeStateIT {
       for (Pair p : List.of(byIdAndTime, withinWatermark)) {
         assertThat(multiset(p.realTime.values())).isEqualTo(multiset(p.microBatch.values()));
         // No late row, whether its id was new or known.
-        assertThat(p.realTime.values()).noneMatch(v -> v.matches(".*\"event_id\":(100|200)[0-4],.*"))
-            .noneMatch(v -> v.contains("2025-12-31") || v.contains("00:00:05.000"));
+        assertThat(p.realTime.values()).noneMatch(v -> v.matches(".*\"event_id\":200[0-4],.*"))
+            .noneMatch(v -> v.contains("00:00:05.000"));
       }
       assertThat(withinWatermark.realTime.values()).filteredOn(v -> v.contains("\"event_id\":3,"))
           .hasSize(2); // first seen at 0.15 s, again after its key expired
+      assertThat(byIdAndTime.realTime.values()).filteredOn(v -> v.contains("\"event_id\":3,"))
+          .hasSize(3); // at 0.15 s, 0.65 s and 30.15 s
     }
   }
 
@@ -236,16 +231,67 @@ class EventTimeStateIT {
     }
   }
 
+  private static Dataset<Row> sessions(String in) {
+    return Queries.events(spark, broker.bootstrapServers(), in).withWatermark("ts", "5 seconds")
+        .groupBy(org.apache.spark.sql.functions.session_window(col("ts"), "2 seconds"), col("account_id"))
+        .agg(org.apache.spark.sql.functions.count("*").as("n"), org.apache.spark.sql.functions.sum("amount").as("total"),
+            org.apache.spark.sql.functions.array_sort(org.apache.spark.sql.functions.collect_list("event_id")).as("ids"))
+        .select(org.apache.spark.sql.functions.concat_ws("|", col("account_id"), col("session_window.start").cast("string")).as("key"),
+            to_json(struct(col("session_window"), col("n"), col("total"), col("ids"))).as("value"));
+  }
+
+  private static long sendSession(KafkaTopics.Producer producer, String in, long id, int account, long millis) {
+    producer.sendAt(in, id, "acct-" + account, 1.0 + account, BASE.plusMillis(millis).toString());
+    return id + 1;
+  }
+
+  /**
+   * Session windows (gap 2 s, watermark delay 5 s) in append mode: each session leaves once, when
+   * the watermark passes its end, merged as stock micro-batch merges it. One input partition, so
+   * both engines see one order, and rows in event-time order within a phase are late for neither.
+   */
   @Test
-  void sessionWindowsAreRefusedAtStartNamingTheOperator() {
+  void sessionWindowsInAppendModeEqualMicroBatch() throws Exception {
     String in = topic("in", 1);
-    Dataset<Row> sessions = watermarked(in)
-        .groupBy(org.apache.spark.sql.functions.session_window(col("ts"), "5 seconds"), col("account_id"))
-        .count()
-        .select(col("account_id").as("key"), to_json(struct(col("session_window"), col("count"))).as("value"));
-    assertThatThrownBy(() -> start(sessions, topic("out", 1), Sessions.workDir("cp"), Trigger.Continuous("1 second")))
-        .isInstanceOfSatisfying(SparkThrowable.class,
-            e -> assertThat(e.getCondition()).isEqualTo("RTM_UNSUPPORTED_OPERATOR"))
-        .hasMessageContaining("session_window");
+    String out = topic("out", 1);
+    String mbOut = topic("mb", 1);
+    Path mbCheckpoint = Sessions.workDir("cp-mb");
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers());
+         KafkaTopics.Collector realTime = new KafkaTopics.Collector(broker.bootstrapServers(), out);
+         KafkaTopics.Collector microBatch = new KafkaTopics.Collector(broker.bootstrapServers(), mbOut)) {
+      start(sessions(in), out, Sessions.workDir("cp"), Trigger.Continuous("200 milliseconds"));
+      long id = 0;
+      // Phase 1: per account a session [0, 3 s) and one [3.5, 6 s); account 1 gets a row at 2 s
+      // last, which bridges its two sessions into [0, 6 s) (three-way merge of buffers).
+      for (int a = 0; a < 5; a++) {
+        for (long t : new long[] {0, 500, 1000, 3500, 4000}) {
+          id = sendSession(producer, in, id, a, t);
+        }
+      }
+      id = sendSession(producer, in, id, 1, 2000);
+      // Then sessions [12, 15 s): the watermark reaches 8 s and closes the earlier sessions.
+      for (int a = 0; a < 5; a++) {
+        for (long t : new long[] {12_000, 12_500, 13_000}) {
+          id = sendSession(producer, in, id, a, t);
+        }
+      }
+      microBatchRun(sessions(in), mbOut, mbCheckpoint);
+      // Phase 2: a late row (its session ends at 3 s, behind 8 s), a new session [6.5, 8.5 s),
+      // then rows at 20 s, whose watermark of 15 s closes everything before.
+      id = sendSession(producer, in, 900, 0, 1000);
+      id = sendSession(producer, in, id, 0, 6500);
+      for (int a = 0; a < 5; a++) {
+        id = sendSession(producer, in, id, a, 20_000);
+      }
+      microBatchRun(sessions(in), mbOut, mbCheckpoint);
+
+      int closed = 4 * 2 + 1 + 5 + 1;
+      await().atMost(Duration.ofSeconds(30)).until(() -> realTime.values().size() >= closed);
+      await().atMost(Duration.ofSeconds(30)).until(() -> microBatch.values().size() >= closed);
+      assertThat(microBatch.values()).hasSize(closed);
+      assertThat(multiset(realTime.values())).isEqualTo(multiset(microBatch.values()));
+      assertThat(realTime.values()).noneMatch(v -> v.contains("900"))
+          .anyMatch(v -> v.contains("00:00:06") && v.contains("\"n\":6,"));
+    }
   }
 }

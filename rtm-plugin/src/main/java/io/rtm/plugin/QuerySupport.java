@@ -3,8 +3,6 @@ package io.rtm.plugin;
 import io.rtm.plugin.errors.RealTimeModeException;
 import io.rtm.plugin.errors.RtmErrors;
 import java.util.Map;
-import org.apache.spark.sql.catalyst.expressions.Attribute;
-import org.apache.spark.sql.catalyst.expressions.SessionWindow$;
 import org.apache.spark.sql.catalyst.expressions.aggregate.AggregateExpression;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.streaming.OutputMode;
@@ -29,15 +27,6 @@ final class QuerySupport {
 
   private QuerySupport() {}
 
-  /**
-   * Whether an aggregate groups by {@code session_window}: Spark's analyzer (4.2.0,
-   * {@code SessionWindowing}) replaces the call by a column with the session marker in its metadata.
-   */
-  private static boolean groupsBySession(LogicalPlan aggregate) {
-    return aggregate.expressions().exists(e -> e.exists(x -> x instanceof Attribute n
-        && n.resolved() && n.metadata().contains(SessionWindow$.MODULE$.marker())));
-  }
-
   /** The first reason the query cannot run in the given output mode, or null when it can. */
   static RealTimeModeException check(LogicalPlan plan, OutputMode outputMode) {
     if (plan.isStreaming()) {
@@ -47,10 +36,6 @@ final class QuerySupport {
           return RtmErrors.unsupportedOutputMode(outputMode.toString(), name,
               "complete mode would re-emit the whole result table continuously; use update mode (every change"
                   + " as it happens) or append mode with a watermark (each window once, when it closes)");
-        }
-        if (groupsBySession(plan)) {
-          return RtmErrors.unsupportedOperator("session_window",
-              "session windows are not supported in real-time mode yet; use window() (tumbling or sliding)");
         }
         if (plan.expressions().exists(e -> e.exists(x -> x instanceof AggregateExpression ae && ae.isDistinct()))) {
           return RtmErrors.unsupportedOperator(name, "distinct aggregates (count(DISTINCT ...)) are not supported yet");

@@ -46,7 +46,8 @@ final class StagePlanner {
       "MapElementsExec", "MapPartitionsExec", "AppendColumnsExec", "AppendColumnsWithObjectExec",
       "GenerateExec", "ExpandExec", "BatchEvalPythonExec", "ArrowEvalPythonExec",
       "BroadcastHashJoinExec", "BroadcastNestedLoopJoinExec", "ShuffledHashJoinExec", "EventTimeWatermarkExec",
-      "EpochInputExec", "RealTimeAggregateExec", "RealTimeDeduplicateExec", "RealTimeWatermarkExec");
+      "EpochInputExec", "RealTimeAggregateExec", "RealTimeDeduplicateExec", "RealTimeWatermarkExec",
+      "RealTimeSessionAggregateExec");
 
   private final PluginSettings.QuerySettings settings;
   private final List<PlannedStage> stages = new ArrayList<>();

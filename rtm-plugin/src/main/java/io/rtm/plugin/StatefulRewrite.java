@@ -7,6 +7,7 @@ import io.rtm.operators.aggregate.EventTimeSpec;
 import io.rtm.operators.eventtime.RealTimeWatermarkExec;
 import io.rtm.operators.aggregate.RealTimeAggregateExec;
 import io.rtm.operators.aggregate.RealTimeDeduplicateExec;
+import io.rtm.operators.aggregate.RealTimeSessionAggregateExec;
 import io.rtm.plugin.errors.RtmErrors;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,8 @@ import org.apache.spark.sql.catalyst.types.DataTypeUtils;
 import org.apache.spark.sql.execution.ProjectExec;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.aggregate.BaseAggregateExec;
+import org.apache.spark.sql.execution.aggregate.MergingSessionsExec;
+import org.apache.spark.sql.execution.streaming.operators.stateful.SessionWindowStateStoreSaveExec;
 import org.apache.spark.sql.execution.exchange.ShuffleExchangeExec;
 import org.apache.spark.sql.execution.streaming.operators.stateful.StateStoreSaveExec;
 import org.apache.spark.sql.execution.streaming.operators.stateful.StreamingDeduplicateExec;
@@ -67,6 +70,9 @@ final class StatefulRewrite {
     if (node instanceof BaseAggregateExec finalAgg && finalAgg.child() instanceof StateStoreSaveExec save) {
       return replace(finalAgg, save);
     }
+    if (node instanceof BaseAggregateExec finalAgg && finalAgg.child() instanceof SessionWindowStateStoreSaveExec save) {
+      return replaceSessions(finalAgg, save);
+    }
     if (node instanceof EventTimeWatermarkExec watermark) {
       return new RealTimeWatermarkExec(watermark, watermark.eventTime(),
           EventTimeWatermark$.MODULE$.getDelayMs(watermark.delay()), apply(watermark.child()));
@@ -106,18 +112,7 @@ final class StatefulRewrite {
             "the streaming aggregation has an unexpected plan shape below its state store");
       }
     }
-    SparkPlan mapSide = apply(partialAgg.child());
-    Set<Long> present = CollectionConverters.asJava(mapSide.output()).stream()
-        .map(a -> a.exprId().id()).collect(Collectors.toSet());
-    List<NamedExpression> shipped = new ArrayList<>(CollectionConverters.asJava(mapSide.output()));
-    for (NamedExpression g : CollectionConverters.asJava(partialAgg.groupingExpressions())) {
-      if (!present.contains(g.exprId().id())) {
-        shipped.add(g); // a computed grouping key (groupBy(expr)) travels with the row
-      }
-    }
-    SparkPlan project = new ProjectExec(CollectionConverters.asScala(shipped).toList(), mapSide);
-    SparkPlan input = exchange == null ? project
-        : exchange.withNewChildren(CollectionConverters.asScala(List.of(project)).toSeq());
+    SparkPlan input = shipRawRows(partialAgg, exchange);
 
     List<AggregateExpression> complete = new ArrayList<>();
     List<Attribute> bufferAttributes = new ArrayList<>();
@@ -138,6 +133,22 @@ final class StatefulRewrite {
     return new RealTimeAggregateExec(finalAgg.groupingExpressions(), seq(complete),
         finalAgg.aggregateAttributes(), finalAgg.resultExpressions(), stores,
         eventTime, droppedByWatermark(), input);
+  }
+
+  /** The producer side: raw rows plus any computed grouping column, through the exchange if any. */
+  private SparkPlan shipRawRows(BaseAggregateExec partialAgg, ShuffleExchangeExec exchange) {
+    SparkPlan mapSide = apply(partialAgg.child());
+    Set<Long> present = CollectionConverters.asJava(mapSide.output()).stream()
+        .map(a -> a.exprId().id()).collect(Collectors.toSet());
+    List<NamedExpression> shipped = new ArrayList<>(CollectionConverters.asJava(mapSide.output()));
+    for (NamedExpression g : CollectionConverters.asJava(partialAgg.groupingExpressions())) {
+      if (!present.contains(g.exprId().id())) {
+        shipped.add(g); // a computed grouping key (groupBy(expr)) travels with the row
+      }
+    }
+    SparkPlan project = new ProjectExec(CollectionConverters.asScala(shipped).toList(), mapSide);
+    return exchange == null ? project
+        : exchange.withNewChildren(CollectionConverters.asScala(List.of(project)).toSeq());
   }
 
   private SparkPlan deduplicate(Seq<Attribute> keys, StatefulOperatorStateInfo info, StructType valueSchema,
@@ -178,6 +189,47 @@ final class StatefulRewrite {
 
   private static SQLMetric droppedByWatermark() {
     return WatermarkMetrics.droppedByWatermark(SparkContext.getOrCreate());
+  }
+
+  /**
+   * Spark 4.2.0 plans a session-window aggregation ({@code AggUtils.planStreamingAggregationForSession})
+   * as {@code final agg <- SessionWindowStateStoreSave <- MergingSessions <- SessionWindowStateStoreRestore
+   * <- Sort <- Exchange <- partial agg}, every step blocking. Like {@link #replace}, the exchange stays
+   * (by the grouping columns without the session) and one row-at-a-time operator takes the reducer side.
+   */
+  private SparkPlan replaceSessions(BaseAggregateExec finalAgg, SessionWindowStateStoreSaveExec save) {
+    if (save.outputMode().isEmpty() || !save.outputMode().get().equals(OutputMode.Append())) {
+      throw RtmErrors.unsupportedOperator("session_window", "session windows run in append output mode only");
+    }
+    ShuffleExchangeExec exchange = null;
+    BaseAggregateExec partialAgg = null;
+    for (SparkPlan p = save.child(); ; p = p.children().head()) {
+      if (p instanceof ShuffleExchangeExec e) {
+        exchange = e;
+      } else if (p instanceof BaseAggregateExec a && !(p instanceof MergingSessionsExec)) {
+        partialAgg = a;
+        break;
+      }
+      if (p.children().size() != 1) {
+        throw RtmErrors.unsupportedOperator("session_window",
+            "the session window aggregation has an unexpected plan shape below its state store");
+      }
+    }
+    SparkPlan input = shipRawRows(partialAgg, exchange);
+    List<AggregateExpression> complete = new ArrayList<>();
+    List<Attribute> bufferAttributes = new ArrayList<>();
+    for (AggregateExpression ae : CollectionConverters.asJava(partialAgg.aggregateExpressions())) {
+      complete.add(new AggregateExpression(ae.aggregateFunction(), Complete$.MODULE$, false, ae.filter(), ae.resultId()));
+      bufferAttributes.addAll(CollectionConverters.asJava(ae.aggregateFunction().aggBufferAttributes()));
+    }
+    StructType bufferSchema = DataTypeUtils.fromAttributes(seq(bufferAttributes));
+    StructType keySchema = DataTypeUtils.fromAttributes(save.keyWithoutSessionExpressions())
+        .add("sessionStart", DataTypes.LongType, false);
+    StructType valueSchema = new StructType().add("sessionEnd", DataTypes.LongType, false).merge(bufferSchema, true);
+    EpochStateStores stores = stores(save.stateInfo().get(), keySchema, valueSchema, true);
+    return new RealTimeSessionAggregateExec(finalAgg.groupingExpressions(), save.sessionExpression(),
+        save.keyWithoutSessionExpressions(), seq(complete), finalAgg.aggregateAttributes(),
+        finalAgg.resultExpressions(), bufferSchema, stores, droppedByWatermark(), input);
   }
 
   private static boolean isRestore(SparkPlan p) {
