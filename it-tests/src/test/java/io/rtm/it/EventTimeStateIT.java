@@ -47,7 +47,10 @@ class EventTimeStateIT {
   static void start() {
     broker = KafkaBroker.start(Sessions.workDir("kafka"));
     // Two real-time queries of four tasks each, and room for the micro-batch runs beside them.
-    spark = Sessions.realTime("local[12]").getOrCreate();
+    spark = Sessions.realTime("local[12]")
+        // Late-row counters of running tasks reach the driver with executor heartbeats.
+        .config("spark.executor.heartbeatInterval", "1s")
+        .getOrCreate();
   }
 
   @AfterAll
@@ -145,6 +148,8 @@ class EventTimeStateIT {
   @Test
   void dropDuplicatesWithWatermarkAndWithinWatermarkEqualMicroBatchAndDropLateRows() throws Exception {
     String in = topic("in", 1); // one order for both engines; the reducers are still two
+    WatermarkDropCounter dropped = new WatermarkDropCounter();
+    spark.sparkContext().addSparkListener(dropped);
     try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers());
          Pair byIdAndTime = new Pair(df -> df.dropDuplicates("event_id", "ts"));
          Pair withinWatermark = new Pair(df -> df.dropDuplicatesWithinWatermark("event_id"))) {
@@ -188,6 +193,11 @@ class EventTimeStateIT {
           .hasSize(2); // first seen at 0.15 s, again after its key expired
       assertThat(byIdAndTime.realTime.values()).filteredOn(v -> v.contains("\"event_id\":3,"))
           .hasSize(3); // at 0.15 s, 0.65 s and 30.15 s
+      // The ten late rows, dropped by each of the two real-time queries, are counted.
+      await().atMost(Duration.ofSeconds(20)).until(() -> dropped.total() >= 20);
+      assertThat(dropped.total()).isEqualTo(20);
+    } finally {
+      spark.sparkContext().removeSparkListener(dropped);
     }
   }
 
@@ -259,7 +269,12 @@ class EventTimeStateIT {
     try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers());
          KafkaTopics.Collector realTime = new KafkaTopics.Collector(broker.bootstrapServers(), out);
          KafkaTopics.Collector microBatch = new KafkaTopics.Collector(broker.bootstrapServers(), mbOut)) {
-      start(sessions(in), out, Sessions.workDir("cp"), Trigger.Continuous("200 milliseconds"));
+      // Spark aligns triggers to multiples of the interval: with an hour no epoch ends during the
+      // test after the first, empty one, so every session below leaves inside one epoch.
+      Path checkpoint = Sessions.workDir("cp");
+      start(sessions(in), out, checkpoint, Trigger.Continuous("1 hour"));
+      await().atMost(Duration.ofSeconds(60)).until(() -> RealTimeModeITSupport.committedEpochs(checkpoint) >= 1);
+      int committedBefore = RealTimeModeITSupport.committedEpochs(checkpoint);
       long id = 0;
       // Phase 1: per account a session [0, 3 s) and one [3.5, 6 s); account 1 gets a row at 2 s
       // last, which bridges its two sessions into [0, 6 s) (three-way merge of buffers).
@@ -290,6 +305,8 @@ class EventTimeStateIT {
       await().atMost(Duration.ofSeconds(30)).until(() -> microBatch.values().size() >= closed);
       assertThat(microBatch.values()).hasSize(closed);
       assertThat(multiset(realTime.values())).isEqualTo(multiset(microBatch.values()));
+      assertThat(RealTimeModeITSupport.committedEpochs(checkpoint)).as("sessions left before any epoch end")
+          .isEqualTo(committedBefore);
       assertThat(realTime.values()).noneMatch(v -> v.contains("900"))
           .anyMatch(v -> v.contains("00:00:06") && v.contains("\"n\":6,"));
     }
