@@ -311,4 +311,17 @@ class EventTimeStateIT {
           .anyMatch(v -> v.contains("00:00:06") && v.contains("\"n\":6,"));
     }
   }
+
+  /** As in stock Spark, whose streaming checks real-time mode keeps: no update mode for sessions. */
+  @Test
+  void sessionWindowsInUpdateModeAreRefusedAtStartAsInStockSpark() {
+    String in = topic("in", 1);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Queries.toKafka(sessions(in), broker.bootstrapServers(),
+            topic("out", 1), Sessions.workDir("cp").toString())
+        .outputMode("update")
+        .trigger(Trigger.Continuous("1 second"))
+        .start())
+        .isInstanceOf(org.apache.spark.sql.AnalysisException.class)
+        .hasMessageContaining("session window");
+  }
 }
