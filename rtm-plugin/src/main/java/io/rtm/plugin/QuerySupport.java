@@ -16,7 +16,6 @@ final class QuerySupport {
   /** Streaming operators the engine does not run yet, with the reason users see. */
   private static final Map<String, String> UNSUPPORTED = Map.ofEntries(
       Map.entry("Distinct", "streaming distinct needs the non-blocking stateful operators"),
-      Map.entry("DeduplicateWithinWatermark", "streaming deduplication needs the non-blocking stateful operators"),
       Map.entry("FlatMapGroupsWithState", "arbitrary stateful processing is not supported in real-time mode"),
       Map.entry("FlatMapGroupsInPandasWithState", "arbitrary stateful processing is not supported in real-time mode"),
       Map.entry("TransformWithState", "arbitrary stateful processing is not supported in real-time mode"),
@@ -28,27 +27,10 @@ final class QuerySupport {
 
   private QuerySupport() {}
 
-  private static boolean hasWatermark(LogicalPlan plan) {
-    if (plan.nodeName().equals("EventTimeWatermark")) {
-      return true;
-    }
-    for (LogicalPlan child : CollectionConverters.asJava(plan.children())) {
-      if (hasWatermark(child)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /** The first reason the query cannot run in the given output mode, or null when it can. */
   static RealTimeModeException check(LogicalPlan plan, OutputMode outputMode) {
     if (plan.isStreaming()) {
       String name = plan.nodeName();
-      if (name.equals("Deduplicate") && hasWatermark(plan)) {
-        return RtmErrors.unsupportedOperator(name,
-            "dropDuplicates over a watermarked stream (state eviction by watermark) is not supported yet;"
-                + " remove withWatermark to keep all keys");
-      }
       if (name.equals("Aggregate")) {
         if (outputMode.equals(OutputMode.Complete())) {
           return RtmErrors.unsupportedOutputMode(outputMode.toString(), name,

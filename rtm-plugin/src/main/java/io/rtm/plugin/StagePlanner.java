@@ -4,7 +4,7 @@ import io.rtm.operators.EpochInputExec;
 import io.rtm.operators.RowPartitioner;
 import io.rtm.operators.StageInputSpec;
 import io.rtm.operators.StageOutputSpec;
-import io.rtm.operators.aggregate.RealTimeAggregateExec;
+import io.rtm.operators.eventtime.EventTimeOperator;
 import io.rtm.plugin.errors.RtmErrors;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +46,8 @@ final class StagePlanner {
       "MapElementsExec", "MapPartitionsExec", "AppendColumnsExec", "AppendColumnsWithObjectExec",
       "GenerateExec", "ExpandExec", "BatchEvalPythonExec", "ArrowEvalPythonExec",
       "BroadcastHashJoinExec", "BroadcastNestedLoopJoinExec", "ShuffledHashJoinExec", "EventTimeWatermarkExec",
-      "EpochInputExec", "RealTimeAggregateExec", "RealTimeDeduplicateExec", "RealTimeWatermarkExec");
+      "EpochInputExec", "RealTimeAggregateExec", "RealTimeDeduplicateExec", "RealTimeWatermarkExec",
+      "RealTimeSessionAggregateExec");
 
   private final PluginSettings.QuerySettings settings;
   private final List<PlannedStage> stages = new ArrayList<>();
@@ -84,11 +85,11 @@ final class StagePlanner {
   }
 
   private SparkPlan rewrite(SparkPlan node, List<StageInputSpec> inputs, List<String> names, int[] partitions) {
-    if (node instanceof RealTimeAggregateExec agg && agg.closesByEventTime()
-        && agg.children().head() instanceof ShuffleExchangeExec exchange) {
-      // The aggregate reads the shuffle directly and closes windows on watermark ticks from it.
+    if (node instanceof EventTimeOperator op && op.closesByEventTime()
+        && node.children().head() instanceof ShuffleExchangeExec exchange) {
+      // The operator reads the shuffle directly and closes windows (forgets keys) on watermark ticks from it.
       SparkPlan leaf = rewriteExchange(exchange, true, inputs, names, partitions);
-      return agg.withNewChildren(CollectionConverters.asScala(List.of(leaf)).toSeq());
+      return node.withNewChildren(CollectionConverters.asScala(List.of(leaf)).toSeq());
     }
     if (node instanceof ShuffleExchangeExec exchange && !StreamStaticJoinRewrite.readsStream(exchange)) {
       // The static side of a shuffled stream-static join: a batch shuffle Spark runs once per run.

@@ -27,4 +27,16 @@ final class StateStoreSettings {
     }
     return new StateStoreConf(effective, scala.collection.immutable.Map$.MODULE$.empty());
   }
+
+  /**
+   * The one-row watermark store of an event-time operator: Spark's HDFS-backed provider whatever
+   * the operator's own store uses, since copying one row per version costs nothing and it saves a
+   * RocksDB instance per partition.
+   */
+  static StateStoreConf forWatermark(SQLConf conf) {
+    SQLConf effective = conf.clone();
+    effective.setConfString(PROVIDER_KEY,
+        "org.apache.spark.sql.execution.streaming.state.HDFSBackedStateStoreProvider");
+    return new StateStoreConf(effective, scala.collection.immutable.Map$.MODULE$.empty());
+  }
 }

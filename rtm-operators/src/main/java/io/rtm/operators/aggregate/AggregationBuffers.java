@@ -35,6 +35,10 @@ final class AggregationBuffers {
     this.toStored = UnsafeProjection.create(types);
   }
 
+  DataType type(int field) {
+    return types[field];
+  }
+
   GenericInternalRow newWorking() {
     return new GenericInternalRow(types.length);
   }

@@ -13,6 +13,7 @@ import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
+import org.apache.spark.sql.execution.metric.SQLMetric;
 import org.apache.spark.sql.execution.streaming.state.StateStore;
 import org.apache.spark.sql.execution.streaming.state.UnsafeRowPair;
 import scala.collection.immutable.Seq;
@@ -38,10 +39,11 @@ final class EpochAggregation implements EpochStatefulTask.RowOperator {
   private final TreeMap<Long, Set<UnsafeRow>> byEventTime = new TreeMap<>();
   private boolean indexed;
   private long closedUpTo = Long.MIN_VALUE;
-  private long lateRowsDropped;
+  private final SQLMetric droppedByWatermark;
 
   EpochAggregation(RowAggregator aggregator, EpochStateStores stores, TaskEventTime eventTime, EventTimeSpec spec,
-      Seq<Attribute> input, Seq<Attribute> keys) {
+      Seq<Attribute> input, Seq<Attribute> keys, SQLMetric droppedByWatermark) {
+    this.droppedByWatermark = droppedByWatermark;
     this.aggregator = aggregator;
     this.buffers = new AggregationBuffers(aggregator.functions(), stores.valueSchema());
     this.working = buffers.newWorking();
@@ -59,7 +61,7 @@ final class EpochAggregation implements EpochStatefulTask.RowOperator {
       indexOnce(store);
       groupTime = millis(keyTime.apply(key));
       if (groupTime <= eventTime.watermarkMs()) {
-        lateRowsDropped++;
+        droppedByWatermark.add(1L);
         return;
       }
     }
@@ -97,7 +99,7 @@ final class EpochAggregation implements EpochStatefulTask.RowOperator {
 
   @Override
   public long lateRowsDropped() {
-    return lateRowsDropped;
+    return droppedByWatermark.value();
   }
 
   /** Spark's name for the operator that saves aggregation state. */

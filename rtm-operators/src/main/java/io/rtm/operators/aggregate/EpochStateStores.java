@@ -8,6 +8,7 @@ import org.apache.spark.sql.execution.streaming.state.StateStore$;
 import org.apache.spark.sql.execution.streaming.state.StateStoreConf;
 import org.apache.spark.sql.execution.streaming.state.StateStoreId;
 import org.apache.spark.sql.execution.streaming.state.StateStoreProviderId;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.SerializableConfiguration;
 import scala.Option;
@@ -17,7 +18,9 @@ import scala.Option;
  * default, RocksDB with {@code spark.sql.streaming.stateStore.providerClass}). Epoch e reads
  * version e, the state after epoch e-1, and commits version e+1 when e's barrier passes the
  * operator; a query restarted at epoch e therefore sees exactly the state after e-1, which is what
- * the commit log says was committed. Call surface checked against Spark 4.2.0
+ * the commit log says was committed. An operator that reads event time also keeps its partition's
+ * watermark in a second, one-row store ({@link #WATERMARK_STORE_NAME}) versioned with the first, so
+ * a restart from epoch e starts from the watermark reached at the end of e-1. Call surface checked against Spark 4.2.0
  * ({@code StateStore.get}, {@code StateStoreProviderId}, {@code StateStoreId}).
  */
 public record EpochStateStores(
@@ -27,13 +30,33 @@ public record EpochStateStores(
     StructType keySchema,
     StructType valueSchema,
     StateStoreConf storeConf,
+    StateStoreConf watermarkStoreConf,
     SerializableConfiguration hadoopConf) implements Serializable {
 
+  /** The store beside the operator's own that holds the partition's watermark, one version per epoch. */
+  static final String WATERMARK_STORE_NAME = "rtmWatermark";
+  static final StructType WATERMARK_KEY = new StructType().add("partition", DataTypes.IntegerType, false);
+  static final StructType WATERMARK_VALUE = new StructType().add("watermarkMs", DataTypes.LongType, false);
+
+  /** Whether the operator keeps its watermark with each epoch (it reads event time). */
+  boolean persistsWatermark() {
+    return watermarkStoreConf != null;
+  }
+
   StateStore open(int partition, long epoch) {
+    return open(StateStoreId.DEFAULT_STORE_NAME(), partition, epoch, keySchema, valueSchema, storeConf);
+  }
+
+  /** The watermark store at the same version as the operator's own (same epoch, same commit). */
+  StateStore openWatermark(int partition, long epoch) {
+    return open(WATERMARK_STORE_NAME, partition, epoch, WATERMARK_KEY, WATERMARK_VALUE, watermarkStoreConf);
+  }
+
+  private StateStore open(String storeName, int partition, long epoch, StructType keys, StructType values,
+      StateStoreConf conf) {
     StateStoreProviderId id = new StateStoreProviderId(
-        new StateStoreId(checkpointLocation, operatorId, partition, StateStoreId.DEFAULT_STORE_NAME()),
-        queryRunId);
-    return StateStore$.MODULE$.get(id, keySchema, valueSchema, new NoPrefixKeyStateEncoderSpec(keySchema),
-        epoch, Option.empty(), Option.empty(), false, storeConf, hadoopConf.value(), false);
+        new StateStoreId(checkpointLocation, operatorId, partition, storeName), queryRunId);
+    return StateStore$.MODULE$.get(id, keys, values, new NoPrefixKeyStateEncoderSpec(keys),
+        epoch, Option.empty(), Option.empty(), false, conf, hadoopConf.value(), false);
   }
 }

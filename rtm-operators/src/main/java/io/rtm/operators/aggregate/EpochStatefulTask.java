@@ -1,5 +1,6 @@
 package io.rtm.operators.aggregate;
 
+import io.rtm.operators.eventtime.TaskEventTime;
 import io.rtm.operators.eventtime.WatermarkTick;
 import io.rtm.operators.metrics.TaskEpochMetrics;
 import java.util.ArrayDeque;
@@ -11,6 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.execution.streaming.continuous.EpochTracker$;
 import org.apache.spark.sql.execution.streaming.state.StateStore;
 import org.apache.spark.sql.execution.streaming.state.StateStoreMetrics;
@@ -20,6 +24,9 @@ import org.apache.spark.sql.execution.streaming.state.StateStoreMetrics;
  * store version when the epoch's input starts, hands every row and the store to the operator, and
  * commits the store when the epoch's input ends (its barrier has passed). The operator is built once
  * per task, so code generation is not repeated per epoch.
+ *
+ * <p>Operators that read event time also commit the partition's watermark with every epoch and
+ * restore it when the task starts (see {@link EpochStateStores}).
  *
  * <p>Owned by the task thread. {@code store} is the open store of the current epoch, or null
  * between epochs; the task's completion listener aborts it if the task dies inside an epoch.
@@ -51,13 +58,23 @@ public final class EpochStatefulTask {
   private final int partition;
   private final RowOperator operator;
   private final EpochStateStores stores;
+  private final TaskEventTime eventTime;
+  private final UnsafeRow watermarkKey;
+  private final UnsafeRow watermarkValue;
   private StateStore store;
   private long lateRowsReported;
+  private StateStore watermarkStore;
+  private boolean watermarkRestored;
 
-  private EpochStatefulTask(int partition, RowOperator operator, EpochStateStores stores) {
+  private EpochStatefulTask(int partition, RowOperator operator, EpochStateStores stores, TaskEventTime eventTime) {
     this.partition = partition;
     this.operator = operator;
     this.stores = stores;
+    this.eventTime = eventTime;
+    this.watermarkKey = UnsafeProjection.create(EpochStateStores.WATERMARK_KEY)
+        .apply(new GenericInternalRow(new Object[] {partition})).copy();
+    this.watermarkValue = UnsafeProjection.create(EpochStateStores.WATERMARK_VALUE)
+        .apply(new GenericInternalRow(new Object[] {Long.MIN_VALUE})).copy();
   }
 
   /** The operator's task-scoped instance, created on the task's first epoch. */
@@ -65,7 +82,8 @@ public final class EpochStatefulTask {
       Supplier<RowOperator> operator) {
     String key = context.taskAttemptId() + "/" + stores.operatorId();
     return BY_TASK.computeIfAbsent(key, k -> {
-      EpochStatefulTask created = new EpochStatefulTask(partition, operator.get(), stores);
+      EpochStatefulTask created = new EpochStatefulTask(partition, operator.get(), stores,
+          TaskEventTime.of(context.taskAttemptId()));
       context.addTaskCompletionListener(ctx -> {
         BY_TASK.remove(k);
         created.abortOpenEpoch();
@@ -76,7 +94,12 @@ public final class EpochStatefulTask {
 
   /** This epoch's output: one pass over its input, then the state commit. */
   public Iterator<InternalRow> run(Iterator<InternalRow> input) {
-    store = stores.open(partition, currentEpoch());
+    long epoch = currentEpoch();
+    store = stores.open(partition, epoch);
+    if (stores.persistsWatermark()) {
+      watermarkStore = stores.openWatermark(partition, epoch);
+      restoreWatermarkOnce();
+    }
     Deque<InternalRow> pending = new ArrayDeque<>();
     return new Iterator<>() {
       private boolean inputEnded;
@@ -113,7 +136,29 @@ public final class EpochStatefulTask {
     };
   }
 
+  /**
+   * A restarted task starts from the watermark its partition reached at the end of the last
+   * committed epoch, so a row that was late before the restart is late after it; replayed rows
+   * alone would only rebuild it as they come, and rows before them would pass.
+   */
+  private void restoreWatermarkOnce() {
+    if (watermarkRestored) {
+      return;
+    }
+    watermarkRestored = true;
+    UnsafeRow saved = watermarkStore.get(watermarkKey, StateStore.DEFAULT_COL_FAMILY_NAME());
+    if (saved != null && saved.getLong(0) != Long.MIN_VALUE) {
+      eventTime.inputWatermark(saved.getLong(0));
+    }
+  }
+
   private void commitEpoch() {
+    if (watermarkStore != null) {
+      watermarkValue.setLong(0, eventTime.watermarkMs());
+      watermarkStore.put(watermarkKey, watermarkValue, StateStore.DEFAULT_COL_FAMILY_NAME());
+      watermarkStore.commit();
+      watermarkStore = null;
+    }
     if (store != null) {
       store.commit();
       reportState(store);
@@ -145,6 +190,10 @@ public final class EpochStatefulTask {
   }
 
   private void abortOpenEpoch() {
+    if (watermarkStore != null && !watermarkStore.hasCommitted()) {
+      watermarkStore.abort();
+    }
+    watermarkStore = null;
     if (store != null && !store.hasCommitted()) {
       store.abort();
     }

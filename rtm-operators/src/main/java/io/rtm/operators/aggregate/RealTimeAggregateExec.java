@@ -13,6 +13,8 @@ import org.apache.spark.sql.catalyst.expressions.aggregate.AggregateExpression;
 import org.apache.spark.sql.catalyst.plans.physical.Partitioning;
 import org.apache.spark.sql.catalyst.types.DataTypeUtils;
 import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.metric.SQLMetric;
+import io.rtm.operators.eventtime.EventTimeOperator;
 import scala.collection.immutable.IndexedSeq;
 import scala.collection.immutable.Seq;
 import scala.jdk.javaapi.CollectionConverters;
@@ -25,13 +27,14 @@ import scala.reflect.ClassTag$;
  * reducer side; the producer side ships raw rows, hash-partitioned by the grouping key, so every
  * group lives in exactly one task. State is committed once per epoch, when the epoch's input ends.
  */
-public final class RealTimeAggregateExec extends SparkPlan {
+public final class RealTimeAggregateExec extends SparkPlan implements EventTimeOperator {
   private final Seq<NamedExpression> groupingExpressions;
   private final Seq<AggregateExpression> completeModeExpressions;
   private final Seq<Attribute> aggregateAttributes;
   private final Seq<NamedExpression> resultExpressions;
   private final EpochStateStores stateStores;
   private final EventTimeSpec eventTime;
+  private final SQLMetric droppedByWatermark;
   private final SparkPlan child;
 
   /** @param eventTime null unless the stream is watermarked and a grouping key carries event time */
@@ -42,6 +45,7 @@ public final class RealTimeAggregateExec extends SparkPlan {
       Seq<NamedExpression> resultExpressions,
       EpochStateStores stateStores,
       EventTimeSpec eventTime,
+      SQLMetric droppedByWatermark,
       SparkPlan child) {
     this.groupingExpressions = groupingExpressions;
     this.completeModeExpressions = completeModeExpressions;
@@ -49,6 +53,7 @@ public final class RealTimeAggregateExec extends SparkPlan {
     this.resultExpressions = resultExpressions;
     this.stateStores = stateStores;
     this.eventTime = eventTime;
+    this.droppedByWatermark = droppedByWatermark;
     this.child = child;
   }
 
@@ -74,7 +79,12 @@ public final class RealTimeAggregateExec extends SparkPlan {
   @Override
   public SparkPlan withNewChildrenInternal(IndexedSeq<SparkPlan> newChildren) {
     return new RealTimeAggregateExec(groupingExpressions, completeModeExpressions, aggregateAttributes,
-        resultExpressions, stateStores, eventTime, newChildren.head());
+        resultExpressions, stateStores, eventTime, droppedByWatermark, newChildren.head());
+  }
+
+  @Override
+  public scala.collection.immutable.Map<String, SQLMetric> metrics() {
+    return WatermarkMetrics.asMap(droppedByWatermark);
   }
 
   @Override
@@ -86,13 +96,14 @@ public final class RealTimeAggregateExec extends SparkPlan {
     Seq<NamedExpression> results = resultExpressions;
     EpochStateStores stores = stateStores;
     EventTimeSpec time = eventTime;
+    SQLMetric dropped = droppedByWatermark;
     Seq<Attribute> keys = groupingAttributes();
     return child.execute().toJavaRDD().mapPartitionsWithIndex(
         (Integer partition, Iterator<InternalRow> rows) -> {
           TaskContext context = TaskContext.get();
           return EpochStatefulTask.forTask(context, partition, stores,
               () -> new EpochAggregation(new RowAggregator(grouping, input, expressions, aggregates, results), stores,
-                  TaskEventTime.of(context.taskAttemptId()), time, input, keys))
+                  TaskEventTime.of(context.taskAttemptId()), time, input, keys, dropped))
               .run(rows);
         }, true).rdd();
   }
@@ -106,6 +117,7 @@ public final class RealTimeAggregateExec extends SparkPlan {
   }
 
   /** Whether it consumes watermark ticks from its input (it closes groups by event time). */
+  @Override
   public boolean closesByEventTime() {
     return eventTime != null;
   }
@@ -124,7 +136,7 @@ public final class RealTimeAggregateExec extends SparkPlan {
 
   @Override
   public int productArity() {
-    return 7;
+    return 8;
   }
 
   @Override
@@ -136,7 +148,8 @@ public final class RealTimeAggregateExec extends SparkPlan {
       case 3: return resultExpressions;
       case 4: return stateStores;
       case 5: return eventTime;
-      case 6: return child;
+      case 6: return droppedByWatermark;
+      case 7: return child;
       default: throw new IndexOutOfBoundsException(String.valueOf(n));
     }
   }
