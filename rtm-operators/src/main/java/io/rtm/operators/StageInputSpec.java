@@ -19,18 +19,62 @@ public sealed interface StageInputSpec extends Serializable {
   EpochInput open(StageContext stage, int partition, TaskContext context, EpochCoordination coordinator)
       throws Exception;
 
-  /** A continuous source partition per task. */
+  /** How many source readers (epoch coordinator "reader partitions") this input runs. */
+  int sourcePartitions();
+
+  /**
+   * A continuous source partition per task.
+   *
+   * @param firstReaderPartition the reader-partition id of this stage's task 0: reader ids are unique
+   *     across every source stage of the query, since the epoch coordinator counts reports by id
+   */
   record Source(
       ContinuousPartitionReaderFactory readerFactory,
       InputPartition[] partitions,
       StructType schema,
       int queueSize,
-      long epochPollIntervalMs) implements StageInputSpec {
+      long epochPollIntervalMs,
+      int firstReaderPartition) implements StageInputSpec {
     @Override
     public EpochInput open(StageContext stage, int partition, TaskContext context, EpochCoordination coordinator) {
       ContinuousPartitionReader<InternalRow> reader = readerFactory.createReader(partitions[partition]);
-      return new SourceEpochInput(partition, reader, schema, context, coordinator, stage.startEpoch(),
-          queueSize, epochPollIntervalMs);
+      return new SourceEpochInput(firstReaderPartition + partition, reader, schema, context, coordinator,
+          stage.startEpoch(), queueSize, epochPollIntervalMs);
+    }
+
+    @Override
+    public int sourcePartitions() {
+      return partitions.length;
+    }
+  }
+
+  /**
+   * The input of a stage whose operators hold a {@code UnionExec}: Spark's union RDD gives task i one
+   * partition of one child (children in order), so task i opens only that child's input, with the
+   * child's own partition index.
+   */
+  record Union(StageInputSpec[] branches, int[] branchPartitions) implements StageInputSpec {
+    @Override
+    public EpochInput open(StageContext stage, int partition, TaskContext context, EpochCoordination coordinator)
+        throws Exception {
+      int local = partition;
+      for (int i = 0; i < branches.length; i++) {
+        if (local < branchPartitions[i]) {
+          return branches[i].open(stage, local, context, coordinator);
+        }
+        local -= branchPartitions[i];
+      }
+      throw new IllegalArgumentException("Union stage task " + partition + " beyond its "
+          + java.util.Arrays.stream(branchPartitions).sum() + " partitions");
+    }
+
+    @Override
+    public int sourcePartitions() {
+      int n = 0;
+      for (StageInputSpec b : branches) {
+        n += b.sourcePartitions();
+      }
+      return n;
     }
   }
 
@@ -45,6 +89,11 @@ public sealed interface StageInputSpec extends Serializable {
       InputGate gate = InputGate.connect(stage.transportConf(), stage.queryRunId(), upstreamStageId, partition, producers);
       return new ShuffleEpochInput(gate, numFields, stage.startEpoch(),
           TaskEventTime.of(context.taskAttemptId()), watermarkTicks);
+    }
+
+    @Override
+    public int sourcePartitions() {
+      return 0;
     }
   }
 

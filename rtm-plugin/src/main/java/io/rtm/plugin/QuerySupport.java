@@ -65,9 +65,13 @@ final class QuerySupport {
       }
       long streamingChildren = CollectionConverters.asJava(plan.children()).stream()
           .filter(LogicalPlan::isStreaming).count();
-      if (streamingChildren > 1) {
+      if (streamingChildren > 1 && name.equals("Union") && hasWatermark(plan)) {
+        return RtmErrors.unsupportedOperator(name, "a union of streams with withWatermark below the union (one"
+            + " watermark per stream) is not supported yet; put withWatermark after the union");
+      }
+      if (streamingChildren > 1 && !name.equals("Union")) {
         return RtmErrors.unsupportedOperator(name,
-            "operators reading two streams (unions, stream-stream joins) are not supported yet");
+            "operators joining two streams (stream-stream joins) are not supported yet");
       }
     }
     for (LogicalPlan child : CollectionConverters.asJava(plan.children())) {

@@ -143,10 +143,10 @@ final class RealTimeQueryRun {
     List<PlannedStage> stages = StagePlanner.plan(rewritten,
         n -> sinkWriterFactory(write.createStreamingWriterFactory(new PhysicalWriteInfoImpl(n))), settings);
     PlannedStage sink = stages.get(stages.size() - 1);
-    PlannedStage source = stages.stream().filter(s -> s.input() instanceof StageInputSpec.Source).findFirst()
-        .orElseThrow();
+    // Every source stage's readers, all sources of the query (one composite source for Spark).
+    int readers = stages.stream().mapToInt(s -> s.input().sourcePartitions()).sum();
     awaitSlots(stages);
-    coordinator.setReaderPartitions(source.numPartitions());
+    coordinator.setReaderPartitions(readers);
     coordinator.setWriterPartitions(sink.numPartitions());
     LOG.info("Real-time run {} starting {}", runId,
         stages.stream().map(PlannedStage::describe).collect(Collectors.joining("; ")));
