@@ -69,9 +69,8 @@ final class QuerySupport {
         return RtmErrors.unsupportedOperator(name, "a union of streams with withWatermark below the union (one"
             + " watermark per stream) is not supported yet; put withWatermark after the union");
       }
-      if (streamingChildren > 1 && !name.equals("Union")) {
-        return RtmErrors.unsupportedOperator(name,
-            "operators joining two streams (stream-stream joins) are not supported yet");
+      if (streamingChildren > 1 && !name.equals("Union") && !StreamJoins.supported(plan)) {
+        return RtmErrors.unsupportedOperator(name, StreamJoins.UNSUPPORTED);
       }
     }
     for (LogicalPlan child : CollectionConverters.asJava(plan.children())) {

@@ -138,8 +138,8 @@ final class RealTimeQueryRun {
   private Failure runStages() {
     EpochCoordinatorClient coordinator =
         EpochCoordinatorClient.connect(sc.getLocalProperty(ContinuousKeys.EPOCH_COORDINATOR_ID_KEY));
-    SparkPlan rewritten = StreamStaticJoinRewrite.apply(new StatefulRewrite(sqlConf, hadoopConf)
-        .apply(StagePlanner.stripCodegen(query)));
+    SparkPlan rewritten = new StreamJoinRewrite(sqlConf, hadoopConf).apply(StreamStaticJoinRewrite.apply(
+        new StatefulRewrite(sqlConf, hadoopConf).apply(StagePlanner.stripCodegen(query))));
     List<PlannedStage> stages = StagePlanner.plan(rewritten,
         n -> sinkWriterFactory(write.createStreamingWriterFactory(new PhysicalWriteInfoImpl(n))), settings);
     PlannedStage sink = stages.get(stages.size() - 1);

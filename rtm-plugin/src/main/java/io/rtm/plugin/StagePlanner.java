@@ -18,6 +18,7 @@ import org.apache.spark.sql.catalyst.plans.physical.Partitioning;
 import org.apache.spark.sql.catalyst.plans.physical.RoundRobinPartitioning;
 import org.apache.spark.sql.catalyst.plans.physical.SinglePartition$;
 import org.apache.spark.sql.execution.CollapseCodegenStages;
+import io.rtm.operators.join.RealTimeStreamJoinExec;
 import io.rtm.operators.source.CompositeStream;
 import io.rtm.operators.source.TaggedPartition;
 import org.apache.spark.sql.connector.read.InputPartition;
@@ -51,7 +52,7 @@ final class StagePlanner {
       "MapElementsExec", "MapPartitionsExec", "AppendColumnsExec", "AppendColumnsWithObjectExec",
       "GenerateExec", "ExpandExec", "BatchEvalPythonExec", "ArrowEvalPythonExec",
       "BroadcastHashJoinExec", "BroadcastNestedLoopJoinExec", "ShuffledHashJoinExec", "EventTimeWatermarkExec",
-      "EpochInputExec", "UnionExec", "RealTimeAggregateExec", "RealTimeDeduplicateExec", "RealTimeWatermarkExec");
+      "EpochInputExec", "UnionExec", "RealTimeStreamJoinExec", "RealTimeAggregateExec", "RealTimeDeduplicateExec", "RealTimeWatermarkExec");
 
   private final PluginSettings.QuerySettings settings;
   private final List<PlannedStage> stages = new ArrayList<>();
@@ -99,6 +100,11 @@ final class StagePlanner {
       // The aggregate reads the shuffle directly and closes windows on watermark ticks from it.
       SparkPlan leaf = rewriteExchange(exchange, true, inputs, names, partitions);
       return agg.withNewChildren(CollectionConverters.asScala(List.of(leaf)).toSeq());
+    }
+    if (node instanceof RealTimeStreamJoinExec join && join.child() instanceof ShuffleExchangeExec exchange) {
+      // Both sides arrive through this one shuffle; the join evicts state on its watermark ticks.
+      SparkPlan leaf = rewriteExchange(exchange, true, inputs, names, partitions);
+      return join.withNewChildren(CollectionConverters.asScala(List.of(leaf)).toSeq());
     }
     if (node instanceof ShuffleExchangeExec exchange && !StreamStaticJoinRewrite.readsStream(exchange)) {
       // The static side of a shuffled stream-static join: a batch shuffle Spark runs once per run.
