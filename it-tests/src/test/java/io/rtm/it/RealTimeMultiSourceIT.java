@@ -206,19 +206,32 @@ class RealTimeMultiSourceIT {
     }
   }
 
-  @Test
-  void aStreamStreamJoinIsRefusedAtStart() {
-    String a = topic("a", 1);
-    String b = topic("b", 1);
-    Dataset<Row> left = events(a).withWatermark("ts", "10 seconds").as("l");
-    Dataset<Row> right = events(b).withWatermark("ts", "10 seconds")
-        .select(col("account_id").as("r_account"), col("ts").as("r_ts"));
-    Dataset<Row> joined = left.join(right, col("account_id").equalTo(col("r_account"))
-            .and(col("r_ts").between(col("ts"), col("ts").plus(org.apache.spark.sql.functions.expr("interval 5 seconds")))))
-        .select(col("account_id").as("key"), col("event_id").cast("string").as("value"));
-    assertThatThrownBy(() -> start(joined, topic("out", 1), Sessions.workDir("cp"), Trigger.Continuous("1 second")))
+  private void assertRefused(Dataset<Row> query, String operator, String reason) {
+    assertThatThrownBy(() -> start(query, topic("out", 1), Sessions.workDir("cp"), Trigger.Continuous("1 second")))
         .isInstanceOfSatisfying(SparkThrowable.class,
             e -> assertThat(e.getCondition()).isEqualTo("RTM_UNSUPPORTED_OPERATOR"))
-        .hasMessageContaining("Join");
+        .hasMessageContaining(operator)
+        .hasMessageContaining(reason);
+  }
+
+  @Test
+  void aFullOuterStreamStreamJoinIsRefusedAtStart() {
+    Dataset<Row> left = events(topic("a", 1)).withWatermark("ts", "10 seconds");
+    Dataset<Row> right = events(topic("b", 1)).withWatermark("ts", "10 seconds")
+        .select(col("account_id").as("r_account"), col("ts").as("r_ts"));
+    Dataset<Row> joined = left.join(right, col("account_id").equalTo(col("r_account"))
+            .and(col("r_ts").between(col("ts"), col("ts").plus(org.apache.spark.sql.functions.expr("interval 5 seconds")))),
+            "full_outer")
+        .select(col("account_id").as("key"), col("event_id").cast("string").as("value"));
+    assertRefused(joined, "Join", "only inner, left outer and right outer");
+  }
+
+  /** One watermark per stream below a union would need the minimum over both; refused until then. */
+  @Test
+  void aUnionOfWatermarkedStreamsIsRefusedAtStart() {
+    Dataset<Row> union = events(topic("a", 1)).withWatermark("ts", "1 second")
+        .union(events(topic("b", 1)).withWatermark("ts", "1 second"))
+        .select(col("account_id").as("key"), col("event_id").cast("string").as("value"));
+    assertRefused(union, "Union", "put withWatermark after the union");
   }
 }
