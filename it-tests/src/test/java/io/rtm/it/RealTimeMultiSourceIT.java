@@ -226,12 +226,60 @@ class RealTimeMultiSourceIT {
     assertRefused(joined, "Join", "only inner, left outer and right outer");
   }
 
-  /** One watermark per stream below a union would need the minimum over both; refused until then. */
   @Test
-  void aUnionOfWatermarkedStreamsIsRefusedAtStart() {
-    Dataset<Row> union = events(topic("a", 1)).withWatermark("ts", "1 second")
-        .union(events(topic("b", 1)).withWatermark("ts", "1 second"))
-        .select(col("account_id").as("key"), col("event_id").cast("string").as("value"));
-    assertRefused(union, "Union", "put withWatermark after the union");
+  void theSameStreamingDataFrameTwiceIsRefusedAtStart() {
+    Dataset<Row> once = events(topic("a", 1)).select(col("account_id").as("key"), col("event_id").cast("string").as("value"));
+    assertRefused(once.union(once), "kafka", "read the source with a second readStream call");
+  }
+
+  private static final java.time.Instant BASE = java.time.Instant.parse("2026-01-01T00:00:00Z");
+
+  private static Dataset<Row> windowedUnion(String a, String b) {
+    return events(a).withWatermark("ts", "2 seconds").union(events(b).withWatermark("ts", "2 seconds"))
+        .groupBy(org.apache.spark.sql.functions.window(col("ts"), "1 second"), col("account_id"))
+        .count()
+        .select(org.apache.spark.sql.functions.concat_ws("|", col("account_id"), col("window.start").cast("string")).as("key"),
+            to_json(struct(col("window.start").as("start"), col("count"))).as("value"));
+  }
+
+  /**
+   * Each stream has its own watermark; the aggregation's is the minimum of both, as Spark's default
+   * policy: stream b runs 1.5 s ahead, and the windows it alone would close stay open.
+   */
+  @Test
+  void aUnionOfWatermarkedStreamsClosesWindowsByTheSlowerStreamLikeMicroBatch() throws Exception {
+    String a = topic("a", 1);
+    String b = topic("b", 1);
+    String out = topic("out", 1);
+    String idle = spark.conf().get("spark.rtm.watermark.idleTimeoutMs", "5000");
+    // Neither input may count as idle while the test looks: the minimum would then be the other's alone.
+    spark.conf().set("spark.rtm.watermark.idleTimeoutMs", "600000");
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers());
+         KafkaTopics.Collector collector = new KafkaTopics.Collector(broker.bootstrapServers(), out)) {
+      for (int i = 0; i < 200; i++) {
+        producer.sendAt(a, i, "acct-" + (i % 5), 1.0, BASE.plusMillis(50L * i).toString());
+        producer.sendAt(b, 1000 + i, "acct-" + (i % 5), 1.0, BASE.plusMillis(50L * i + 1500).toString());
+      }
+      queries.add(Queries.toKafka(windowedUnion(a, b), broker.bootstrapServers(), out, Sessions.workDir("cp").toString())
+          .outputMode("append").trigger(Trigger.Continuous("200 milliseconds")).start());
+      // Watermark min(9.95 s, 11.45 s) - 2 s = 7.95 s: the windows ending at 1 s .. 7 s, 5 accounts each.
+      await().atMost(Duration.ofSeconds(40)).until(() -> collector.values().size() >= 35);
+      String mbOut = topic("mb", 1);
+      spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "false");
+      try {
+        Queries.toKafka(windowedUnion(a, b), broker.bootstrapServers(), mbOut, Sessions.workDir("cp-mb").toString())
+            .outputMode("append").trigger(Trigger.AvailableNow()).start().awaitTermination();
+      } finally {
+        spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "true");
+      }
+      Map<String, String> microBatch = lastPerKey(mbOut);
+      Map<String, String> realTime = lastPerKey(out);
+      assertThat(realTime).hasSize(35);
+      assertThat(microBatch).isNotEmpty();
+      microBatch.forEach((k, v) -> assertThat(realTime).containsEntry(k, v));
+      assertThat(realTime.values()).anyMatch(v -> v.endsWith("\"count\":8}")).anyMatch(v -> v.endsWith("\"count\":4}"));
+    } finally {
+      spark.conf().set("spark.rtm.watermark.idleTimeoutMs", idle);
+    }
   }
 }

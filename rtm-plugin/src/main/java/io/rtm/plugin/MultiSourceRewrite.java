@@ -2,6 +2,7 @@ package io.rtm.plugin;
 
 import io.rtm.operators.source.CompositeTable;
 import io.rtm.operators.source.SubStreamTable;
+import io.rtm.plugin.errors.RtmErrors;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,8 +30,16 @@ final class MultiSourceRewrite {
 
   /** The plan with its stream leaves rewritten, or the plan itself when it reads at most one stream. */
   static LogicalPlan apply(LogicalPlan plan) {
-    List<StreamingRelationV2> leaves = new ArrayList<>();
-    collect(plan, leaves);
+    List<StreamingRelationV2> occurrences = new ArrayList<>();
+    collect(plan, occurrences);
+    List<StreamingRelationV2> leaves = occurrences.stream().distinct().toList();
+    if (leaves.size() < occurrences.size()) {
+      // Both occurrences would have the same output; Spark's continuous engine would count two
+      // sources and fail on its first commit.
+      throw RtmErrors.unsupportedOperator(leaves.get(0).sourceName(),
+          "the query reads the same streaming DataFrame twice (e.g. df.union(df)); read the source with a"
+              + " second readStream call instead");
+    }
     if (leaves.size() < 2 || leaves.stream().anyMatch(l -> !(l.table() instanceof SupportsRead))) {
       return plan;
     }
@@ -68,9 +77,7 @@ final class MultiSourceRewrite {
 
   private static void collect(LogicalPlan node, List<StreamingRelationV2> leaves) {
     if (node instanceof StreamingRelationV2 leaf) {
-      if (!leaves.contains(leaf)) {
-        leaves.add(leaf);
-      }
+      leaves.add(leaf);
       return;
     }
     for (LogicalPlan child : CollectionConverters.asJava(node.children())) {

@@ -65,10 +65,6 @@ final class QuerySupport {
       }
       long streamingChildren = CollectionConverters.asJava(plan.children()).stream()
           .filter(LogicalPlan::isStreaming).count();
-      if (streamingChildren > 1 && name.equals("Union") && hasWatermark(plan)) {
-        return RtmErrors.unsupportedOperator(name, "a union of streams with withWatermark below the union (one"
-            + " watermark per stream) is not supported yet; put withWatermark after the union");
-      }
       if (streamingChildren > 1 && !name.equals("Union") && !StreamJoins.supported(plan)) {
         return RtmErrors.unsupportedOperator(name, StreamJoins.UNSUPPORTED);
       }
