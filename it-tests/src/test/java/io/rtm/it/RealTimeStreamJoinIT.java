@@ -229,6 +229,44 @@ class RealTimeStreamJoinIT {
     }
   }
 
+  /** Matched clicks per account and 1-second impression window, closed by the watermark. */
+  private static Dataset<Row> clicksPerWindow(Dataset<Row> left, Dataset<Row> right) {
+    Column on = col("l_acct").equalTo(col("r_acct"))
+        .and(col("r_ts").geq(col("l_ts")))
+        .and(col("r_ts").leq(col("l_ts").plus(expr("interval 1 second"))));
+    return side(left, "l").join(side(right, "r"), on, "inner")
+        .groupBy(org.apache.spark.sql.functions.window(col("l_ts"), "1 second"), col("l_acct"))
+        .count()
+        .select(concat_ws("|", col("l_acct"), col("window.start").cast("string")).as("key"),
+            to_json(struct(col("window.start").as("start"), col("count"))).as("value"));
+  }
+
+  /** A join followed by a windowed aggregation (append mode), as Spark's micro-batch engine allows it. */
+  @Test
+  void aJoinIntoAWindowedAggregationEqualsMicroBatch() throws Exception {
+    String left = topic("left", 1);
+    String right = topic("right", 1);
+    sendBothSides(left, right);
+    BiFunction<String, String, Dataset<Row>> query = (l, r) -> clicksPerWindow(
+        Queries.events(spark, broker.bootstrapServers(), l), Queries.events(spark, broker.bootstrapServers(), r));
+    Column noSentinels = col("event_id").notEqual(SENTINEL_LEFT).and(col("event_id").notEqual(SENTINEL_RIGHT));
+    long expected = clicksPerWindow(batchEvents(left).filter(noSentinels), batchEvents(right).filter(noSentinels)).count();
+    String out = topic("out", 1);
+    String mbOut = topic("mb", 1);
+    try (KafkaTopics.Collector realTime = new KafkaTopics.Collector(broker.bootstrapServers(), out);
+         KafkaTopics.Collector microBatch = new KafkaTopics.Collector(broker.bootstrapServers(), mbOut)) {
+      start(query.apply(left, right), out, Sessions.workDir("cp"), Trigger.Continuous("200 milliseconds"));
+      await().atMost(Duration.ofSeconds(40)).until(() -> realTime.values().size() >= expected);
+      queries.get(0).stop();
+      spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "false");
+      start(query.apply(left, right), mbOut, Sessions.workDir("cp-mb"), Trigger.ProcessingTime("200 milliseconds"));
+      await().atMost(Duration.ofSeconds(40)).until(() -> microBatch.values().size() >= expected);
+      queries.get(1).stop();
+      assertThat(realTime.values()).hasSize((int) expected); // windows repeat counts: size the rows, not the multiset
+      assertThat(multiset(realTime.values())).isEqualTo(multiset(microBatch.values()));
+    }
+  }
+
   /** A match leaves as soon as its second row arrives, inside an epoch of an hour. */
   @Test
   void aJoinedRowLeavesWhenItsSecondRowArrivesNotAtTheEpochEnd() throws Exception {
