@@ -1,7 +1,7 @@
 package io.rtm.operators;
 
-import io.rtm.compat.KafkaPollingReader;
 import io.rtm.operators.eventtime.TaskEventTime;
+import io.rtm.operators.source.TimedReaders;
 import io.rtm.operators.registry.ExecutorServices;
 import io.rtm.shuffle.InputGate;
 import io.rtm.shuffle.ProducerAddress;
@@ -20,24 +20,69 @@ public sealed interface StageInputSpec extends Serializable {
   EpochInput open(StageContext stage, int partition, TaskContext context, EpochCoordination coordinator)
       throws Exception;
 
-  /** A continuous source partition per task. */
+  /** How many source readers (epoch coordinator "reader partitions") this input runs. */
+  int sourcePartitions();
+
+  /**
+   * A continuous source partition per task.
+   *
+   * @param firstReaderPartition the reader-partition id of this stage's task 0: reader ids are unique
+   *     across every source stage of the query, since the epoch coordinator counts reports by id
+   */
   record Source(
       ContinuousPartitionReaderFactory readerFactory,
       InputPartition[] partitions,
       StructType schema,
       int queueSize,
       long epochPollIntervalMs,
-      boolean kafkaDirectPoll) implements StageInputSpec {
+      boolean kafkaDirectPoll,
+      int firstReaderPartition) implements StageInputSpec {
     @Override
     public EpochInput open(StageContext stage, int partition, TaskContext context, EpochCoordination coordinator) {
       InputPartition input = partitions[partition];
-      if (kafkaDirectPoll && KafkaPollingReader.handles(input)) {
-        return new PollingSourceEpochInput(partition, KafkaPollingReader.open(input), schema, context, coordinator,
+      TimedPartitionReader timed = kafkaDirectPoll ? TimedReaders.openOrNull(input) : null;
+      if (timed != null) {
+        return new PollingSourceEpochInput(firstReaderPartition + partition, timed, schema, context, coordinator,
             stage.startEpoch(), epochPollIntervalMs);
       }
       ContinuousPartitionReader<InternalRow> reader = readerFactory.createReader(input);
-      return new SourceEpochInput(partition, reader, schema, context, coordinator, stage.startEpoch(),
-          queueSize, epochPollIntervalMs);
+      return new SourceEpochInput(firstReaderPartition + partition, reader, schema, context, coordinator,
+          stage.startEpoch(), queueSize, epochPollIntervalMs);
+    }
+
+    @Override
+    public int sourcePartitions() {
+      return partitions.length;
+    }
+  }
+
+  /**
+   * The input of a stage whose operators hold a {@code UnionExec}: Spark's union RDD gives task i one
+   * partition of one child (children in order), so task i opens only that child's input, with the
+   * child's own partition index.
+   */
+  record Union(StageInputSpec[] branches, int[] branchPartitions) implements StageInputSpec {
+    @Override
+    public EpochInput open(StageContext stage, int partition, TaskContext context, EpochCoordination coordinator)
+        throws Exception {
+      int local = partition;
+      for (int i = 0; i < branches.length; i++) {
+        if (local < branchPartitions[i]) {
+          return branches[i].open(stage, local, context, coordinator);
+        }
+        local -= branchPartitions[i];
+      }
+      throw new IllegalArgumentException("Union stage task " + partition + " beyond its "
+          + java.util.Arrays.stream(branchPartitions).sum() + " partitions");
+    }
+
+    @Override
+    public int sourcePartitions() {
+      int n = 0;
+      for (StageInputSpec b : branches) {
+        n += b.sourcePartitions();
+      }
+      return n;
     }
   }
 
@@ -53,6 +98,11 @@ public sealed interface StageInputSpec extends Serializable {
       return new ShuffleEpochInput(gate, numFields, stage.startEpoch(),
           TaskEventTime.of(context.taskAttemptId()), watermarkTicks,
           io.rtm.operators.metrics.TaskEpochMetrics.of(context.taskAttemptId()));
+    }
+
+    @Override
+    public int sourcePartitions() {
+      return 0;
     }
   }
 

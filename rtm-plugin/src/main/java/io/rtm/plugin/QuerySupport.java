@@ -47,9 +47,8 @@ final class QuerySupport {
       }
       long streamingChildren = CollectionConverters.asJava(plan.children()).stream()
           .filter(LogicalPlan::isStreaming).count();
-      if (streamingChildren > 1) {
-        return RtmErrors.unsupportedOperator(name,
-            "operators reading two streams (unions, stream-stream joins) are not supported yet");
+      if (streamingChildren > 1 && !name.equals("Union") && !StreamJoins.supported(plan)) {
+        return RtmErrors.unsupportedOperator(name, StreamJoins.UNSUPPORTED);
       }
     }
     for (LogicalPlan child : CollectionConverters.asJava(plan.children())) {

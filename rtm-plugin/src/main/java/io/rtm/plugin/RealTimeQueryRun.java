@@ -138,20 +138,20 @@ final class RealTimeQueryRun {
   private Failure runStages() {
     EpochCoordinatorClient coordinator =
         EpochCoordinatorClient.connect(sc.getLocalProperty(ContinuousKeys.EPOCH_COORDINATOR_ID_KEY));
-    SparkPlan rewritten = StreamStaticJoinRewrite.apply(new StatefulRewrite(sqlConf, hadoopConf)
-        .apply(StagePlanner.stripCodegen(query)));
+    SparkPlan rewritten = new StreamJoinRewrite(sqlConf, hadoopConf).apply(StreamStaticJoinRewrite.apply(
+        new StatefulRewrite(sqlConf, hadoopConf).apply(StagePlanner.stripCodegen(query))));
     List<PlannedStage> stages = StagePlanner.plan(rewritten,
         n -> sinkWriterFactory(write.createStreamingWriterFactory(new PhysicalWriteInfoImpl(n))), settings);
     PlannedStage sink = stages.get(stages.size() - 1);
-    PlannedStage source = stages.stream().filter(s -> s.input() instanceof StageInputSpec.Source).findFirst()
-        .orElseThrow();
+    // Every source stage's readers, all sources of the query (one composite source for Spark).
+    int readers = stages.stream().mapToInt(s -> s.input().sourcePartitions()).sum();
     awaitSlots(stages);
     EpochStatsCollector epochStats = DriverServices.statsOrNull();
     if (epochStats != null) {
       // Every task reports every epoch; the progress reporter waits for this many.
       epochStats.expect(runId, stages.stream().mapToInt(PlannedStage::numPartitions).sum());
     }
-    coordinator.setReaderPartitions(source.numPartitions());
+    coordinator.setReaderPartitions(readers);
     coordinator.setWriterPartitions(sink.numPartitions());
     LOG.info("Real-time run {} starting {}", runId,
         stages.stream().map(PlannedStage::describe).collect(Collectors.joining("; ")));

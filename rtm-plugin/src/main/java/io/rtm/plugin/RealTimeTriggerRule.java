@@ -75,7 +75,7 @@ final class RealTimeTriggerRule extends Rule<LogicalPlan> {
         s.outputMode(),
         s.hadoopConf(),
         ProcessingTimeTrigger.create(0, TimeUnit.MILLISECONDS),
-        s.inputQuery(),
+        MultiSourceRewrite.apply(s.inputQuery()),
         s.catalogAndIdent(),
         s.catalogTable());
   }

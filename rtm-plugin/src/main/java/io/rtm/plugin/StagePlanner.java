@@ -18,7 +18,13 @@ import org.apache.spark.sql.catalyst.plans.physical.Partitioning;
 import org.apache.spark.sql.catalyst.plans.physical.RoundRobinPartitioning;
 import org.apache.spark.sql.catalyst.plans.physical.SinglePartition$;
 import org.apache.spark.sql.execution.CollapseCodegenStages;
+import io.rtm.operators.join.RealTimeStreamJoinExec;
+import io.rtm.operators.source.CompositeStream;
+import io.rtm.operators.source.TaggedPartition;
+import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.execution.InputAdapter;
+import org.apache.spark.sql.execution.streaming.runtime.StreamingRelationExec;
+import org.apache.spark.sql.execution.UnionExec;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.WholeStageCodegenExec;
 import org.apache.spark.sql.execution.datasources.v2.ContinuousScanExec;
@@ -46,12 +52,16 @@ final class StagePlanner {
       "MapElementsExec", "MapPartitionsExec", "AppendColumnsExec", "AppendColumnsWithObjectExec",
       "GenerateExec", "ExpandExec", "BatchEvalPythonExec", "ArrowEvalPythonExec",
       "BroadcastHashJoinExec", "BroadcastNestedLoopJoinExec", "ShuffledHashJoinExec", "EventTimeWatermarkExec",
-      "EpochInputExec", "RealTimeAggregateExec", "RealTimeDeduplicateExec", "RealTimeWatermarkExec",
-      "RealTimeSessionAggregateExec");
+      "EpochInputExec", "UnionExec", "RealTimeStreamJoinExec", "RealTimeAggregateExec", "RealTimeDeduplicateExec",
+      "RealTimeWatermarkExec", "RealTimeSessionAggregateExec");
 
   private final PluginSettings.QuerySettings settings;
   private final List<PlannedStage> stages = new ArrayList<>();
   private final AtomicInteger codegenStageIds = new AtomicInteger(0);
+  /** Reader partitions handed out so far: ids are unique across every source stage. */
+  private int readerPartitions;
+  /** The query's one continuous scan (Spark 4.2.0 keeps one); a composite when it reads several sources. */
+  private ContinuousScanExec scan;
 
   private StagePlanner(PluginSettings.QuerySettings settings) {
     this.settings = settings;
@@ -65,6 +75,7 @@ final class StagePlanner {
   static List<PlannedStage> plan(SparkPlan prepared, IntFunction<StreamingDataWriterFactory> sinkWriters,
       PluginSettings.QuerySettings settings) {
     StagePlanner planner = new StagePlanner(settings);
+    planner.scan = findScan(prepared);
     planner.buildStage(stripCodegen(prepared), n -> new StageOutputSpec.Sink(sinkWriters.apply(n)));
     return List.copyOf(planner.stages);
   }
@@ -91,6 +102,11 @@ final class StagePlanner {
       SparkPlan leaf = rewriteExchange(exchange, true, inputs, names, partitions);
       return node.withNewChildren(CollectionConverters.asScala(List.of(leaf)).toSeq());
     }
+    if (node instanceof RealTimeStreamJoinExec join && join.child() instanceof ShuffleExchangeExec exchange) {
+      // Both sides arrive through this one shuffle; the join evicts state on its watermark ticks.
+      SparkPlan leaf = rewriteExchange(exchange, true, inputs, names, partitions);
+      return join.withNewChildren(CollectionConverters.asScala(List.of(leaf)).toSeq());
+    }
     if (node instanceof ShuffleExchangeExec exchange && !StreamStaticJoinRewrite.readsStream(exchange)) {
       // The static side of a shuffled stream-static join: a batch shuffle Spark runs once per run.
       return node;
@@ -98,8 +114,14 @@ final class StagePlanner {
     if (node instanceof ShuffleExchangeExec exchange) {
       return rewriteExchange(exchange, false, inputs, names, partitions);
     }
-    if (node instanceof ContinuousScanExec scan) {
-      return rewriteScan(scan, inputs, names, partitions);
+    if (node instanceof ContinuousScanExec leaf) {
+      return rewriteScan(leaf, 0, inputs, names, partitions);
+    }
+    if (node instanceof StreamingRelationExec leaf) {
+      return rewriteScan(leaf, subSourceTag(leaf), inputs, names, partitions);
+    }
+    if (node instanceof UnionExec union) {
+      return rewriteUnion(union, inputs, names, partitions);
     }
     if (node instanceof BroadcastExchangeLike) {
       return node; // the static side of a stream-static join: a batch plan Spark broadcasts once
@@ -131,20 +153,80 @@ final class StagePlanner {
     return new EpochInputExec(exchange.output(), reducers, "shuffle from stage " + upstream);
   }
 
-  private SparkPlan rewriteScan(ContinuousScanExec scan, List<StageInputSpec> inputs, List<String> names,
+  /**
+   * A source leaf: the continuous scan itself (sub-source 0) or, when the query reads several
+   * streams, the placeholder Spark planned for another sub-source's leaf (see {@link MultiSourceRewrite}).
+   * The leaf reads only its own sub-source's partitions of the composite stream.
+   */
+  private SparkPlan rewriteScan(SparkPlan leaf, int tag, List<StageInputSpec> inputs, List<String> names,
       int[] partitions) {
-    int n = scan.inputPartitions().size();
+    List<InputPartition> mine = new ArrayList<>();
+    for (InputPartition p : CollectionConverters.asJava(scan.inputPartitions())) {
+      if (!(p instanceof TaggedPartition t) || t.tag() == tag) {
+        mine.add(p);
+      }
+    }
+    int n = mine.size();
     inputs.add(new StageInputSpec.Source(
         scan.readerFactory(),
-        CollectionConverters.asJava(scan.inputPartitions())
-            .toArray(new org.apache.spark.sql.connector.read.InputPartition[0]),
-        schemaOf(scan.output()),
+        mine.toArray(new InputPartition[0]),
+        schemaOf(leaf.output()),
         settings.sourceQueueSize(),
         settings.epochPollIntervalMs(),
-        settings.kafkaDirectPoll()));
-    names.add("source " + scan.stream());
+        settings.kafkaDirectPoll(),
+        readerPartitions));
+    readerPartitions += n;
+    String origin = "source " + (scan.stream() instanceof CompositeStream c ? c.describe(tag) : scan.stream());
+    names.add(origin);
     partitions[0] = n;
-    return new EpochInputExec(scan.output(), n, "source " + scan.stream());
+    return new EpochInputExec(leaf.output(), n, origin);
+  }
+
+  /** Each child of the union is its own input; the stage's tasks are the children's tasks in order. */
+  private SparkPlan rewriteUnion(UnionExec union, List<StageInputSpec> inputs, List<String> names, int[] partitions) {
+    List<SparkPlan> children = new ArrayList<>();
+    List<StageInputSpec> branches = new ArrayList<>();
+    List<Integer> counts = new ArrayList<>();
+    List<String> branchNames = new ArrayList<>();
+    for (SparkPlan child : CollectionConverters.asJava(union.children())) {
+      List<StageInputSpec> in = new ArrayList<>();
+      List<String> ns = new ArrayList<>();
+      int[] p = {-1};
+      children.add(rewrite(child, in, ns, p));
+      if (in.size() != 1) {
+        throw RtmErrors.multipleInputsInStage(in.size(), String.join(", ", ns));
+      }
+      branches.add(in.get(0));
+      counts.add(p[0]);
+      branchNames.addAll(ns);
+    }
+    inputs.add(new StageInputSpec.Union(branches.toArray(new StageInputSpec[0]),
+        counts.stream().mapToInt(Integer::intValue).toArray()));
+    names.add("union of " + String.join(" and ", branchNames));
+    partitions[0] = counts.stream().mapToInt(Integer::intValue).sum();
+    return union.withNewChildren(CollectionConverters.asScala(children).toSeq());
+  }
+
+  private int subSourceTag(StreamingRelationExec leaf) {
+    int tag = scan != null && scan.stream() instanceof CompositeStream c ? c.tagOf(MultiSourceRewrite.ids(leaf.output())) : -1;
+    if (tag < 0) {
+      throw RtmErrors.unsupportedOperator(leaf.nodeName(),
+          "this streaming source is not bound to the query's real-time sources (a source the plugin did not rewrite)");
+    }
+    return tag;
+  }
+
+  private static ContinuousScanExec findScan(SparkPlan node) {
+    if (node instanceof ContinuousScanExec s) {
+      return s;
+    }
+    for (SparkPlan child : CollectionConverters.asJava(node.children())) {
+      ContinuousScanExec found = findScan(child);
+      if (found != null) {
+        return found;
+      }
+    }
+    return null;
   }
 
   private static RowPartitioner.Spec partitionerOf(Partitioning p, Seq<Attribute> input, SparkPlan exchange) {

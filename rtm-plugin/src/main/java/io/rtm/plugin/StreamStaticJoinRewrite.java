@@ -74,8 +74,9 @@ final class StreamStaticJoinRewrite {
   }
 
   static boolean readsStream(SparkPlan plan) {
-    if (plan instanceof ContinuousScanExec) {
-      return true;
+    if (plan instanceof ContinuousScanExec
+        || plan instanceof org.apache.spark.sql.execution.streaming.runtime.StreamingRelationExec) {
+      return true; // the scan, or the leaf of another source of a multi-source query (MultiSourceRewrite)
     }
     for (SparkPlan child : CollectionConverters.asJava(plan.children())) {
       if (readsStream(child)) {

@@ -1,0 +1,292 @@
+package io.rtm.it;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.to_json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.rtm.bench.harness.KafkaBroker;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Stream-stream joins with watermarks on both sides and a time-range condition, in real-time mode
+ * against stock micro-batch on the same two topics (and both against a batch join of the same rows,
+ * which fixes how many rows to wait for).
+ */
+class RealTimeStreamJoinIT {
+  private static final Instant BASE = Instant.parse("2026-01-01T00:00:00Z");
+  private static final long SENTINEL_LEFT = 9_999;
+  private static final long SENTINEL_RIGHT = 19_999;
+  private static KafkaBroker broker;
+  private static SparkSession spark;
+  private static final AtomicInteger TOPICS = new AtomicInteger();
+  private final List<StreamingQuery> queries = new ArrayList<>();
+
+  @BeforeAll
+  static void start() {
+    broker = KafkaBroker.start(Sessions.workDir("kafka"));
+    spark = Sessions.realTime("local[8]").getOrCreate();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (spark != null) {
+      spark.stop();
+    }
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  @AfterEach
+  void stopQueries() {
+    for (StreamingQuery q : queries) {
+      try {
+        q.stop();
+      } catch (Exception ignored) {
+        // already stopped
+      }
+    }
+    spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "true");
+  }
+
+  private static String topic(String name, int partitions) {
+    String t = name + "-" + TOPICS.incrementAndGet();
+    broker.createTopic(t, partitions);
+    return t;
+  }
+
+  /** One side, columns prefixed, watermarked on its own event time. */
+  private static Dataset<Row> side(Dataset<Row> events, String p) {
+    return events.select(col("event_id").as(p + "_id"), col("account_id").as(p + "_acct"), col("ts").as(p + "_ts"))
+        .withWatermark(p + "_ts", "2 seconds");
+  }
+
+  private static Dataset<Row> batchEvents(String topic) {
+    return spark.read().format("kafka")
+        .option("kafka.bootstrap.servers", broker.bootstrapServers())
+        .option("subscribe", topic)
+        .option("startingOffsets", "earliest")
+        .load()
+        .select(from_json(col("value").cast("string"), Queries.EVENT).as("e"))
+        .select("e.*");
+  }
+
+  /** A click (right) counts for an impression (left) of its account up to one second after it. */
+  private static Dataset<Row> join(Dataset<Row> left, Dataset<Row> right, String type) {
+    Column on = col("l_acct").equalTo(col("r_acct"))
+        .and(col("r_ts").geq(col("l_ts")))
+        .and(col("r_ts").leq(col("l_ts").plus(expr("interval 1 second"))));
+    return side(left, "l").join(side(right, "r"), on, type)
+        .select(concat_ws("|", coalesce(col("l_id").cast("string"), lit("-")),
+                coalesce(col("r_id").cast("string"), lit("-"))).as("key"),
+            to_json(struct(col("l_id"), col("r_id"), col("l_ts"), col("r_ts"))).as("value"));
+  }
+
+  /**
+   * Impressions every 100 ms over accounts 0-3, clicks every 100 ms (250 ms later) over 1-5: some of
+   * each side match, some never do. Then one far-future event per side that matches nothing: it
+   * moves both watermarks past every earlier row, so the outer rows of all of them are due.
+   */
+  private static void sendBothSides(String left, String right) {
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers())) {
+      for (int i = 0; i < 120; i++) {
+        producer.sendAt(left, i, "acct-" + (i % 4), 1.0, BASE.plusMillis(100L * i).toString());
+        producer.sendAt(right, 1000 + i, "acct-" + (1 + i % 5), 1.0, BASE.plusMillis(100L * i + 250).toString());
+      }
+      producer.sendAt(left, SENTINEL_LEFT, "nobody-l", 1.0, BASE.plusSeconds(3600).toString());
+      producer.sendAt(right, SENTINEL_RIGHT, "nobody-r", 1.0, BASE.plusSeconds(3600).toString());
+    }
+  }
+
+  /** The rows a join of everything but the sentinels yields: what both engines must emit. */
+  private static long expectedRows(String left, String right, String type) {
+    Column noSentinels = col("event_id").notEqual(SENTINEL_LEFT).and(col("event_id").notEqual(SENTINEL_RIGHT));
+    return join(batchEvents(left).filter(noSentinels), batchEvents(right).filter(noSentinels), type).count();
+  }
+
+  private StreamingQuery start(Dataset<Row> query, String out, Path checkpoint, Trigger trigger) throws Exception {
+    StreamingQuery q = Queries.toKafka(query, broker.bootstrapServers(), out, checkpoint.toString())
+        .outputMode("append")
+        .trigger(trigger)
+        .start();
+    queries.add(q);
+    return q;
+  }
+
+  private static Map<String, Long> multiset(List<String> values) {
+    return values.stream().collect(Collectors.groupingBy(v -> v, Collectors.counting()));
+  }
+
+  private void joinEqualsMicroBatch(String type) throws Exception {
+    String left = topic("left", 1);
+    String right = topic("right", 1);
+    sendBothSides(left, right);
+    long expected = expectedRows(left, right, type);
+    BiFunction<String, String, Dataset<Row>> query = (l, r) -> join(Queries.events(spark, broker.bootstrapServers(), l),
+        Queries.events(spark, broker.bootstrapServers(), r), type);
+    String out = topic("out", 1);
+    String mbOut = topic("mb", 1);
+    try (KafkaTopics.Collector realTime = new KafkaTopics.Collector(broker.bootstrapServers(), out);
+         KafkaTopics.Collector microBatch = new KafkaTopics.Collector(broker.bootstrapServers(), mbOut)) {
+      start(query.apply(left, right), out, Sessions.workDir("cp"), Trigger.Continuous("200 milliseconds"));
+      await().atMost(Duration.ofSeconds(40)).until(() -> realTime.values().size() >= expected);
+      queries.get(0).stop();
+      spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "false");
+      // Processing-time batches: the batch after the data one evicts by the risen watermark.
+      start(query.apply(left, right), mbOut, Sessions.workDir("cp-mb"), Trigger.ProcessingTime("200 milliseconds"));
+      await().atMost(Duration.ofSeconds(40)).until(() -> microBatch.values().size() >= expected);
+      queries.get(1).stop();
+      assertThat(multiset(realTime.values())).isEqualTo(multiset(microBatch.values())).hasSize((int) expected);
+      assertThat(realTime.values()).as("matched pairs").anyMatch(v -> v.contains("l_id") && v.contains("r_id"));
+      if (!type.equals("inner")) {
+        String missing = type.equals("left_outer") ? "r_id" : "l_id";
+        assertThat(realTime.values()).as("unmatched rows of the outer side").anyMatch(v -> !v.contains(missing));
+      }
+    }
+  }
+
+  @Test
+  void innerJoinEqualsMicroBatch() throws Exception {
+    joinEqualsMicroBatch("inner");
+  }
+
+  @Test
+  void leftOuterJoinEmitsUnmatchedRowsOnceTheWatermarkPassesThemLikeMicroBatch() throws Exception {
+    joinEqualsMicroBatch("left_outer");
+  }
+
+  @Test
+  void rightOuterJoinEqualsMicroBatch() throws Exception {
+    joinEqualsMicroBatch("right_outer");
+  }
+
+  private static void sendRange(String left, String right, int from, int to) {
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers())) {
+      for (int i = from; i < to; i++) {
+        producer.sendAt(left, i, "acct-" + (i % 4), 1.0, BASE.plusMillis(100L * i).toString());
+        producer.sendAt(right, 1000 + i, "acct-" + (1 + i % 5), 1.0, BASE.plusMillis(100L * i + 250).toString());
+      }
+    }
+  }
+
+  /**
+   * Stopped after a few epochs and restarted from its checkpoint: rows stored before the stop still
+   * join with rows that arrive after the restart (the state of the last committed epoch is back), so
+   * the set of joined rows equals micro-batch's. Rows of the epoch that never committed are read and
+   * joined again (at-least-once), hence a set, not a multiset.
+   */
+  @Test
+  void aRestartedJoinKeepsTheStateOfTheLastCommittedEpoch() throws Exception {
+    String left = topic("left", 1);
+    String right = topic("right", 1);
+    String out = topic("out", 1);
+    String mbOut = topic("mb", 1);
+    Path checkpoint = Sessions.workDir("cp");
+    BiFunction<String, String, Dataset<Row>> query = (l, r) -> join(Queries.events(spark, broker.bootstrapServers(), l),
+        Queries.events(spark, broker.bootstrapServers(), r), "inner");
+    try (KafkaTopics.Collector realTime = new KafkaTopics.Collector(broker.bootstrapServers(), out);
+         KafkaTopics.Collector microBatch = new KafkaTopics.Collector(broker.bootstrapServers(), mbOut)) {
+      sendRange(left, right, 0, 60);
+      long firstHalf = expectedRows(left, right, "inner");
+      StreamingQuery first = start(query.apply(left, right), out, checkpoint, Trigger.Continuous("200 milliseconds"));
+      await().atMost(Duration.ofSeconds(30)).until(() -> realTime.values().size() >= firstHalf);
+      await().atMost(Duration.ofSeconds(30)).until(() -> RealTimeModeITSupport.committedEpochs(checkpoint) >= 3);
+      first.stop();
+      sendRange(left, right, 60, 120);
+      long expected = expectedRows(left, right, "inner");
+      start(query.apply(left, right), out, checkpoint, Trigger.Continuous("200 milliseconds"));
+      await().atMost(Duration.ofSeconds(30)).until(() -> new java.util.HashSet<>(realTime.values()).size() >= expected);
+      spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "false");
+      start(query.apply(left, right), mbOut, Sessions.workDir("cp-mb"), Trigger.AvailableNow()).awaitTermination();
+      await().atMost(Duration.ofSeconds(30)).until(() -> microBatch.values().size() >= expected);
+      assertThat(new java.util.HashSet<>(realTime.values())).isEqualTo(new java.util.HashSet<>(microBatch.values()))
+          .hasSize((int) expected);
+    }
+  }
+
+  /** Matched clicks per account and 1-second impression window, closed by the watermark. */
+  private static Dataset<Row> clicksPerWindow(Dataset<Row> left, Dataset<Row> right) {
+    Column on = col("l_acct").equalTo(col("r_acct"))
+        .and(col("r_ts").geq(col("l_ts")))
+        .and(col("r_ts").leq(col("l_ts").plus(expr("interval 1 second"))));
+    return side(left, "l").join(side(right, "r"), on, "inner")
+        .groupBy(org.apache.spark.sql.functions.window(col("l_ts"), "1 second"), col("l_acct"))
+        .count()
+        .select(concat_ws("|", col("l_acct"), col("window.start").cast("string")).as("key"),
+            to_json(struct(col("window.start").as("start"), col("count"))).as("value"));
+  }
+
+  /** A join followed by a windowed aggregation (append mode), as Spark's micro-batch engine allows it. */
+  @Test
+  void aJoinIntoAWindowedAggregationEqualsMicroBatch() throws Exception {
+    String left = topic("left", 1);
+    String right = topic("right", 1);
+    sendBothSides(left, right);
+    BiFunction<String, String, Dataset<Row>> query = (l, r) -> clicksPerWindow(
+        Queries.events(spark, broker.bootstrapServers(), l), Queries.events(spark, broker.bootstrapServers(), r));
+    Column noSentinels = col("event_id").notEqual(SENTINEL_LEFT).and(col("event_id").notEqual(SENTINEL_RIGHT));
+    long expected = clicksPerWindow(batchEvents(left).filter(noSentinels), batchEvents(right).filter(noSentinels)).count();
+    String out = topic("out", 1);
+    String mbOut = topic("mb", 1);
+    try (KafkaTopics.Collector realTime = new KafkaTopics.Collector(broker.bootstrapServers(), out);
+         KafkaTopics.Collector microBatch = new KafkaTopics.Collector(broker.bootstrapServers(), mbOut)) {
+      start(query.apply(left, right), out, Sessions.workDir("cp"), Trigger.Continuous("200 milliseconds"));
+      await().atMost(Duration.ofSeconds(40)).until(() -> realTime.values().size() >= expected);
+      queries.get(0).stop();
+      spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "false");
+      start(query.apply(left, right), mbOut, Sessions.workDir("cp-mb"), Trigger.ProcessingTime("200 milliseconds"));
+      await().atMost(Duration.ofSeconds(40)).until(() -> microBatch.values().size() >= expected);
+      queries.get(1).stop();
+      assertThat(realTime.values()).hasSize((int) expected); // windows repeat counts: size the rows, not the multiset
+      assertThat(multiset(realTime.values())).isEqualTo(multiset(microBatch.values()));
+    }
+  }
+
+  /** A match leaves as soon as its second row arrives, inside an epoch of an hour. */
+  @Test
+  void aJoinedRowLeavesWhenItsSecondRowArrivesNotAtTheEpochEnd() throws Exception {
+    String left = topic("left", 1);
+    String right = topic("right", 1);
+    String out = topic("out", 1);
+    Path checkpoint = Sessions.workDir("cp");
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers());
+         KafkaTopics.Collector collector = new KafkaTopics.Collector(broker.bootstrapServers(), out)) {
+      start(join(Queries.events(spark, broker.bootstrapServers(), left),
+          Queries.events(spark, broker.bootstrapServers(), right), "inner"), out, checkpoint, Trigger.Continuous("1 hour"));
+      await().atMost(Duration.ofSeconds(60)).until(() -> RealTimeModeITSupport.committedEpochs(checkpoint) >= 1);
+      int committedBefore = RealTimeModeITSupport.committedEpochs(checkpoint);
+      producer.sendAt(left, 1, "acct-1", 1.0, BASE.toString());
+      KafkaTopics.Sent click = producer.sendAt(right, 2, "acct-1", 1.0, BASE.plusMillis(500).toString());
+      await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5)).until(() -> !collector.received().isEmpty());
+      assertThat(collector.received().get(0).arrivedAtMs() - click.sentAtMs()).isLessThan(1000);
+      assertThat(collector.values()).containsExactly(
+          "{\"l_id\":1,\"r_id\":2,\"l_ts\":\"2026-01-01T00:00:00.000Z\",\"r_ts\":\"2026-01-01T00:00:00.500Z\"}");
+      assertThat(RealTimeModeITSupport.committedEpochs(checkpoint)).isEqualTo(committedBefore);
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package io.rtm.operators.join;
+
+import io.rtm.operators.eventtime.TaskEventTime;
+import io.rtm.operators.eventtime.WatermarkTick;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.TaskContext;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.execution.streaming.continuous.EpochTracker$;
+import org.apache.spark.sql.execution.streaming.state.StateStore;
+
+/**
+ * Runs one task's stream-stream join epoch by epoch: the epoch's state version opens when its input
+ * starts and commits when its input ends (the barrier has passed the join, on both sides at once
+ * since both sides share the shuffle). The operator lives for the task, not per epoch. Owned by the
+ * task thread; a task that dies inside an epoch aborts the open version.
+ */
+final class EpochJoinTask {
+  private static final Map<String, EpochJoinTask> BY_TASK = new ConcurrentHashMap<>();
+
+  private final int partition;
+  private final JoinStateStores stores;
+  private final StreamJoinOperator operator;
+  private StateStore store;
+
+  private EpochJoinTask(int partition, JoinStateStores stores, StreamJoinOperator operator) {
+    this.partition = partition;
+    this.stores = stores;
+    this.operator = operator;
+  }
+
+  static EpochJoinTask forTask(TaskContext context, int partition, JoinStateStores stores, StreamJoinSpec spec) {
+    String key = context.taskAttemptId() + "/" + stores.operatorId();
+    return BY_TASK.computeIfAbsent(key, k -> {
+      EpochJoinTask created = new EpochJoinTask(partition, stores,
+          new StreamJoinOperator(spec, TaskEventTime.of(context.taskAttemptId())));
+      context.addTaskCompletionListener(ctx -> {
+        BY_TASK.remove(k);
+        created.abortOpenEpoch();
+      });
+      return created;
+    });
+  }
+
+  Iterator<InternalRow> run(Iterator<InternalRow> input) {
+    long epoch = currentEpoch();
+    store = stores.open(partition, epoch);
+    operator.beginEpoch(epoch);
+    Deque<InternalRow> pending = new ArrayDeque<>();
+    return new Iterator<>() {
+      private boolean inputEnded;
+
+      @Override
+      public boolean hasNext() {
+        while (pending.isEmpty() && !inputEnded) {
+          if (input.hasNext()) {
+            InternalRow row = input.next();
+            if (WatermarkTick.is(row)) {
+              operator.onWatermark(store, pending);
+            } else {
+              operator.process(row, store, pending);
+            }
+          } else {
+            inputEnded = true;
+            operator.beforeCommit(store, pending);
+          }
+        }
+        if (!pending.isEmpty()) {
+          return true;
+        }
+        if (store != null) {
+          store.commit();
+          store = null;
+        }
+        return false;
+      }
+
+      @Override
+      public InternalRow next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        return pending.poll();
+      }
+    };
+  }
+
+  private void abortOpenEpoch() {
+    if (store != null && !store.hasCommitted()) {
+      store.abort();
+    }
+    store = null;
+  }
+
+  private static long currentEpoch() {
+    scala.Option<Object> epoch = EpochTracker$.MODULE$.getCurrentEpoch();
+    if (epoch.isEmpty()) {
+      throw new IllegalStateException("A real-time join runs outside a real-time stage task (no epoch)");
+    }
+    return (Long) epoch.get();
+  }
+}
