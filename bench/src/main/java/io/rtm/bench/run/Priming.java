@@ -25,13 +25,26 @@ public final class Priming {
    */
   public static boolean awaitFirstOutput(String bootstrap, String topic, int accounts, LatencyRecorder recorder,
       BooleanSupplier failed, Duration timeout) {
-    try (EventGenerator primer = new EventGenerator(bootstrap, topic, RATE, accounts, 1)) {
+    return prime(bootstrap, topic, accounts, recorder, failed, timeout) >= 0;
+  }
+
+  /**
+   * Like {@link #awaitFirstOutput}, returning how many priming events were sent (ids {@link
+   * #FIRST_ID} on, all acknowledged before this returns, so before any measured event), or -1
+   * when no output came. Aggregations count them too, and their check must know how many.
+   */
+  public static long prime(String bootstrap, String topic, int accounts, LatencyRecorder recorder,
+      BooleanSupplier failed, Duration timeout) {
+    EventGenerator primer = new EventGenerator(bootstrap, topic, RATE, accounts, 1);
+    try {
       primer.firstEventId(FIRST_ID).startAsync();
       long deadline = System.nanoTime() + timeout.toNanos();
       while (recorder.count() == 0 && !failed.getAsBoolean() && System.nanoTime() - deadline < 0) {
         LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
       }
-      return recorder.count() > 0;
+    } finally {
+      primer.close();
     }
+    return recorder.count() > 0 ? primer.sent() : -1;
   }
 }
