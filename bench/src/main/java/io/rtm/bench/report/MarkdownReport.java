@@ -16,7 +16,6 @@ import java.util.Optional;
 /** {@code results.md}: one table per workload, its plots, the refusals' messages, the quick check. */
 final class MarkdownReport {
   private static final String DASH = "—";
-  private static final String FLINK_VERSION = "2.0";
 
   private MarkdownReport() {}
 
@@ -75,7 +74,7 @@ final class MarkdownReport {
     s.append("- Peak heap: the driver JVM's highest heap occupancy (sampled every 50 ms and before every GC); peak RSS: `VmHWM`. `-Xmx2g`, G1.\n");
     s.append("- out/s counts output records in the window (aggregations emit one per updated group); in/s is the generator's rate.\n");
     if (plan.modes().stream().anyMatch(m -> m.engine() == Mode.Engine.FLINK)) {
-      s.append("- `flink-*`: Apache Flink ").append(FLINK_VERSION).append(" DataStream jobs on a local mini cluster in the mode's JVM"
+      s.append("- `flink-*`: Apache Flink ").append(flinkVersion()).append(" DataStream jobs on a local mini cluster in the mode's JVM"
           + " (its own classpath, no Spark), parallelism ").append(FlinkSettings.PARALLELISM)
           .append("; \"epochs in window\" counts completed checkpoints. Settings:");
       FlinkSettings.of(Mode.FLINK_1S, java.nio.file.Path.of("/run/checkpoint")).forEach((k, v) -> {
@@ -89,6 +88,15 @@ final class MarkdownReport {
     }
     s.append("- A mode that cannot run a workload shows `unsupported (<error condition or class>)`; one that started and then failed shows `failed (...)`.\n");
     return s.toString();
+  }
+
+  /** From the Flink classpath the runs used (flink-core-X.jar), as the report's JVM has no Flink. */
+  private static String flinkVersion() {
+    return io.rtm.bench.harness.Classpaths.flinkRuntime().stream()
+        .map(p -> p.getFileName().toString())
+        .filter(n -> n.startsWith("flink-core-") && !n.startsWith("flink-core-api") && n.endsWith(".jar"))
+        .map(n -> n.substring("flink-core-".length(), n.length() - ".jar".length()))
+        .findFirst().orElse("2.0");
   }
 
   private static Optional<RunResult> baseline(List<RunResult> results, RunResult r) {
