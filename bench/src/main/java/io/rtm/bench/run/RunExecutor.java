@@ -9,6 +9,7 @@ import io.rtm.bench.harness.KafkaBroker;
 import io.rtm.bench.harness.LatencyRecorder;
 import io.rtm.bench.harness.WallClock;
 import io.rtm.bench.spec.Mode;
+import io.rtm.bench.spec.Workload;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -105,12 +106,12 @@ public final class RunExecutor implements AutoCloseable {
         generator.stop();
       }
       double sentSeconds = (WallClock.epochMicros() - generatorStartUs) / 1e6;
-      if (!died && spec.checksOutput() && spec.workload().outputPerEvent()) {
-        Drain.untilComplete(recorder, generator.sent(), spec, child.failed());
-      } else if (!died && spec.checksOutput()) {
+      if (!died && spec.checksOutput() && spec.workload() == Workload.AGGREGATION) {
         Drain.untilCountsComplete(
             () -> RunOutcome.check(spec, recorder.values(), primed, generator.sent(), generator.events()),
             spec, child.failed());
+      } else if (!died && spec.checksOutput()) {
+        Drain.untilComplete(recorder, generator.sent(), spec, child.failed());
       }
       JsonNode result = child.stop(STOP_TIMEOUT);
       return RunOutcome.of(spec, result, recorder, primed, generator.sent(), sentSeconds, generatorStartUs,
