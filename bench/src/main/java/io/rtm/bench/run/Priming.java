@@ -35,7 +35,23 @@ public final class Priming {
    */
   public static long prime(String bootstrap, String topic, int accounts, LatencyRecorder recorder,
       BooleanSupplier failed, Duration timeout) {
-    EventGenerator primer = new EventGenerator(bootstrap, topic, RATE, accounts, 1);
+    return prime(bootstrap, topic, accounts, RATE, recorder, failed, timeout);
+  }
+
+  /**
+   * The fraud queries output only windows above their threshold: a trickle spread over their
+   * 1,000 accounts never gets there, so they are primed on a single account at a rate that puts
+   * more than {@code threshold} events in each of its 1-second windows.
+   */
+  public static long primeWindows(String bootstrap, String topic, long threshold, LatencyRecorder recorder,
+      BooleanSupplier failed, Duration timeout) {
+    int rate = (int) Math.max(RATE, 2 * threshold + 2);
+    return prime(bootstrap, topic, 1, rate, recorder, failed, timeout);
+  }
+
+  private static long prime(String bootstrap, String topic, int accounts, int rate, LatencyRecorder recorder,
+      BooleanSupplier failed, Duration timeout) {
+    EventGenerator primer = new EventGenerator(bootstrap, topic, rate, accounts, 1);
     try {
       primer.firstEventId(FIRST_ID).startAsync();
       long deadline = System.nanoTime() + timeout.toNanos();

@@ -85,8 +85,11 @@ public final class RunExecutor implements AutoCloseable {
             .start();
         EventGenerator generator = new EventGenerator(
             broker.bootstrapServers(), in, spec.rate(), spec.workload().accounts(), SEED)) {
-      long primed = Priming.prime(broker.bootstrapServers(), in, spec.workload().accounts(), recorder,
-          child.failed()::isDone, START_TIMEOUT);
+      long primed = spec.workload() == Workload.FRAUD || spec.workload() == Workload.FRAUD_FINAL
+          ? Priming.primeWindows(broker.bootstrapServers(), in, Workload.fraudThreshold(spec.rate()), recorder,
+              child.failed()::isDone, START_TIMEOUT)
+          : Priming.prime(broker.bootstrapServers(), in, spec.workload().accounts(), recorder,
+              child.failed()::isDone, START_TIMEOUT);
       if (primed < 0) {
         JsonNode result = child.stop(STOP_TIMEOUT);
         if (result.path("status").asText().equals("failed")) {
