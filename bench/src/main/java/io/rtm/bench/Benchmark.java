@@ -22,9 +22,10 @@ import java.util.Set;
  *
  * <pre>
  * --quick                  correctness smoke test (exit 1 unless every output is complete)
- * --workloads a,b          of stateless, shuffle, aggregation, fraud, join (default all)
+ * --workloads a,b          of stateless, shuffle, aggregation, fraud, fraud-final, join (default all)
  * --modes a,b              of plugin-100ms, plugin-1s, plugin-10s, microbatch, microbatch-0s,
- *                          continuous, realtime, realtime-5s, relay (default all)
+ *                          continuous, realtime, realtime-5s, relay, flink-100ms, flink-1s,
+ *                          flink-10s (default all)
  * --rates 1000,10000       events/s
  * --warmup-s 10 --window-s 10
  * --results bench/results  --plugin-jar rtm-plugin/target/rtm-plugin-0.1.0-SNAPSHOT.jar

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rtm.bench.run.Plan;
 import io.rtm.bench.run.RunResult;
+import io.rtm.bench.spec.Mode;
+import io.rtm.bench.spec.Workload;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -11,8 +13,10 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The benchmark's quick mode as a test: the per-event workloads under the relay, the plugin's
- * real-time mode and stock micro-batch, each in its own JVM against a real broker, with every
- * output checked id by id. It asserts completeness and correctness only, never a timing.
+ * real-time mode, stock micro-batch and Apache Flink, and the keyed running count under Flink,
+ * each in its own JVM against a real broker, with every output checked id by id (for the running
+ * count: every (account, count, total) update). It asserts completeness and correctness only,
+ * never a timing.
  */
 class BenchmarkQuickIT {
   @Test
@@ -24,9 +28,15 @@ class BenchmarkQuickIT {
     Benchmark.Outcome outcome = Benchmark.run(Plan.quickPlan(), pluginJar, results, System.out);
 
     assertThat(outcome.verdict().problems()).isEmpty();
-    assertThat(outcome.results()).hasSize(6).allMatch(RunResult::ok);
+    assertThat(outcome.results()).hasSize(9).allMatch(RunResult::ok).allMatch(r -> r.check() != null);
+    assertThat(outcome.results()).filteredOn(r -> r.spec().mode() == Mode.FLINK_100MS)
+        .extracting(r -> r.spec().workload())
+        .containsExactly(Workload.STATELESS, Workload.SHUFFLE, Workload.AGGREGATION);
+    assertThat(outcome.results()).filteredOn(r -> r.spec().mode() == Mode.FLINK_100MS)
+        .allMatch(r -> r.epochsTotal() > 0, "reported completed checkpoints");
     assertThat(outcome.dir().resolve("results.md")).isRegularFile();
     assertThat(outcome.dir().resolve("results.json")).isRegularFile();
     assertThat(outcome.dir().resolve("plots/cdf-shuffle-500.png")).isRegularFile();
+    assertThat(outcome.dir().resolve("plots/versus-stateless-500-plugin-100ms-flink-100ms.png")).isRegularFile();
   }
 }

@@ -1,6 +1,5 @@
 package io.rtm.bench.child;
 
-import io.rtm.bench.spec.Mode;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -23,13 +22,18 @@ public final class ModeProcess {
     PrintStream out = System.out;
     ChildArgs args = ChildArgs.parse(argv);
     HeapPeakSampler heap = HeapPeakSampler.start();
-    ModeRun run = args.mode() == Mode.RELAY ? new KafkaRelay(args) : new SparkRun(args);
+    // Each branch's classes load only when taken: the Flink JVM has no Spark on its classpath.
+    ModeRun run = switch (args.mode().engine()) {
+      case NONE -> new KafkaRelay(args);
+      case FLINK -> new FlinkRun(args);
+      default -> new SparkRun(args);
+    };
     long startedMs = System.currentTimeMillis();
     try {
       run.start();
     } catch (Throwable t) {
       t.printStackTrace();
-      Map<String, Object> result = failure("start", t);
+      Map<String, Object> result = failure(run, "start", t);
       run.stop();
       result.putAll(memory(heap));
       ChildProtocol.emit(out, ChildProtocol.RESULT, result);
@@ -38,12 +42,12 @@ public final class ModeProcess {
     ChildProtocol.emit(out, ChildProtocol.READY, Map.of("start_ms", System.currentTimeMillis() - startedMs));
     run.failure().thenAccept(t -> {
       t.printStackTrace();
-      ChildProtocol.emit(out, ChildProtocol.FAILED, failure("run", t));
+      ChildProtocol.emit(out, ChildProtocol.FAILED, failure(run, "run", t));
     });
     awaitStop();
     Map<String, Object> result = new LinkedHashMap<>();
     Throwable died = run.failure().getNow(null);
-    result.putAll(died == null ? Map.of("status", "ok") : failure("run", died));
+    result.putAll(died == null ? Map.of("status", "ok") : failure(run, "run", died));
     result.putAll(memory(heap));
     List<CommitLogWatcher.Commit> commits = run.commits();
     run.stop();
@@ -63,12 +67,12 @@ public final class ModeProcess {
     }
   }
 
-  private static Map<String, Object> failure(String phase, Throwable t) {
+  private static Map<String, Object> failure(ModeRun run, String phase, Throwable t) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("status", "failed");
     m.put("phase", phase);
-    m.put("error", ErrorLabel.of(t));
-    m.put("message", ErrorLabel.message(t));
+    m.put("error", run.errorLabel(t));
+    m.put("message", run.errorMessage(t));
     return m;
   }
 

@@ -14,6 +14,16 @@ interface ModeRun {
   /** Epoch or batch commits so far (empty for engines without epochs). */
   List<CommitLogWatcher.Commit> commits();
 
+  /** The report's short name for a failure (Spark's error condition where there is one). */
+  default String errorLabel(Throwable t) {
+    return ErrorLabel.of(t);
+  }
+
+  /** The first line of a failure's message, for the report's details. */
+  default String errorMessage(Throwable t) {
+    return ErrorLabel.message(t);
+  }
+
   /** Stops the run and releases everything it holds. */
   void stop();
 }

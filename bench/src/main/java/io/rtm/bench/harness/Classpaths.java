@@ -33,6 +33,22 @@ public final class Classpaths {
   }
 
   /**
+   * Apache Flink's runtime jars with its Kafka connector and that connector's own kafka-clients,
+   * resolved apart from Spark's (bench/flink-runtime/pom.xml): no Spark, no Scala.
+   */
+  public static List<Path> flinkRuntime() {
+    return read("flink-runtime.classpath");
+  }
+
+  /** The Flink mode's JVM: these classes plus {@link #flinkRuntime()}, and nothing of Spark. */
+  public static List<Path> flink() {
+    List<Path> entries = new ArrayList<>();
+    entries.add(harnessLocation());
+    entries.addAll(flinkRuntime());
+    return entries;
+  }
+
+  /**
    * What the harness's own {@code main} classes (EventGenerator, LatencyRecorder) need in a
    * separate JVM: the harness classes themselves plus the Spark runtime classpath.
    */

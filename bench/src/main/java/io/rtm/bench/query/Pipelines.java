@@ -52,7 +52,8 @@ public final class Pipelines {
       case SHUFFLE -> perEvent(kept(events).repartition(SHUFFLE_PARTITIONS, col("account_id")));
       case BROADCAST_JOIN -> joined(kept(events).join(broadcast(accounts(spark)), "account_id"));
       case AGGREGATION -> totalsPerAccount(events);
-      case FRAUD -> fraudAlerts(events, Workload.fraudThreshold(ratePerSec));
+      // The same plan; the output mode (Triggers.outputMode) makes it emit updates or final windows.
+      case FRAUD, FRAUD_FINAL -> fraudAlerts(events, Workload.fraudThreshold(ratePerSec));
     };
   }
 

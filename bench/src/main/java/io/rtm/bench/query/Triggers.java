@@ -20,15 +20,20 @@ public final class Triggers {
       case REALTIME -> Optional.of(Trigger.RealTime());
       case REALTIME_5S -> Optional.of(Trigger.RealTime("5 seconds"));
       case RELAY -> throw new IllegalArgumentException("the relay has no Spark trigger");
+      case FLINK_100MS, FLINK_1S, FLINK_10S -> throw new IllegalArgumentException("Flink modes have no Spark trigger");
     };
   }
 
   /**
-   * Aggregations need update mode to emit before their groups close; Spark's built-in real-time
+   * The window-final fraud variant appends (each window once, when the watermark passes it).
+   * Other aggregations need update mode to emit before their groups close; Spark's built-in real-time
    * mode accepts only update mode; everything else appends (continuous processing accepts nothing
    * else).
    */
   public static OutputMode outputMode(Mode mode, Workload workload) {
+    if (workload.windowFinal()) {
+      return OutputMode.Append();
+    }
     return workload.stateful() || mode.engine() == Mode.Engine.BUILT_IN_REAL_TIME
         ? OutputMode.Update()
         : OutputMode.Append();

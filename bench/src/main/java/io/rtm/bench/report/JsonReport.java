@@ -25,7 +25,9 @@ final class JsonReport {
         "modes", plan.modes().stream().map(m -> m.id()).toList(),
         "rates", plan.rates(),
         "warmup_s", plan.warmup().toSeconds(),
-        "window_s", plan.window().toSeconds()));
+        "window_s", plan.window().toSeconds(),
+        "only_modes", plan.onlyModes().entrySet().stream().collect(java.util.stream.Collectors.toMap(
+            e -> e.getKey().id(), e -> e.getValue().stream().map(m -> m.id()).toList()))));
     root.put("runs", results.stream().map(JsonReport::run).toList());
     try {
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), root);

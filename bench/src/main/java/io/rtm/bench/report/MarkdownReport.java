@@ -1,5 +1,6 @@
 package io.rtm.bench.report;
 
+import io.rtm.bench.flink.FlinkSettings;
 import io.rtm.bench.run.OutputCheck;
 import io.rtm.bench.run.Plan;
 import io.rtm.bench.run.QuickVerdict;
@@ -35,8 +36,9 @@ final class MarkdownReport {
         }
       }
       md.append("\n");
+      md.append(FlinkComparison.table(w, results));
       plots.forEach((name, file) -> {
-        if (name.startsWith("cdf-" + w.id() + "-")) {
+        if (name.startsWith("cdf-" + w.id() + "-") || name.startsWith("versus-" + w.id() + "-")) {
           md.append("![").append(name).append("](").append(file).append(")\n");
         }
       });
@@ -71,8 +73,30 @@ final class MarkdownReport {
         + " so the two rows show the run-to-run noise. `realtime` (5-minute batches) is measured inside its first batch, where no batch boundary falls.\n");
     s.append("- Peak heap: the driver JVM's highest heap occupancy (sampled every 50 ms and before every GC); peak RSS: `VmHWM`. `-Xmx2g`, G1.\n");
     s.append("- out/s counts output records in the window (aggregations emit one per updated group); in/s is the generator's rate.\n");
+    if (plan.modes().stream().anyMatch(m -> m.engine() == Mode.Engine.FLINK)) {
+      s.append("- `flink-*`: Apache Flink ").append(flinkVersion()).append(" DataStream jobs on a local mini cluster in the mode's JVM"
+          + " (its own classpath, no Spark), parallelism ").append(FlinkSettings.PARALLELISM)
+          .append("; \"epochs in window\" counts completed checkpoints. Settings:");
+      FlinkSettings.of(Mode.FLINK_1S, java.nio.file.Path.of("/run/checkpoint")).forEach((k, v) -> {
+        String shown = k.equals("execution.checkpointing.interval") ? "the mode's interval"
+            : k.equals("execution.checkpointing.dir") ? "the run's checkpoint folder" : v;
+        s.append(" `").append(k).append("` ").append(shown).append(";");
+      });
+      s.setLength(s.length() - 1);
+      s.append(". Kafka source: consumer defaults, no offset commits; sink: at-least-once, `linger.ms=0`."
+          + " See docs/benchmarks.md (Flink) for what differs from the Spark queries.\n");
+    }
     s.append("- A mode that cannot run a workload shows `unsupported (<error condition or class>)`; one that started and then failed shows `failed (...)`.\n");
     return s.toString();
+  }
+
+  /** From the Flink classpath the runs used (flink-core-X.jar), as the report's JVM has no Flink. */
+  private static String flinkVersion() {
+    return io.rtm.bench.harness.Classpaths.flinkRuntime().stream()
+        .map(p -> p.getFileName().toString())
+        .filter(n -> n.startsWith("flink-core-") && !n.startsWith("flink-core-api") && n.endsWith(".jar"))
+        .map(n -> n.substring("flink-core-".length(), n.length() - ".jar".length()))
+        .findFirst().orElse("2.0");
   }
 
   private static Optional<RunResult> baseline(List<RunResult> results, RunResult r) {
@@ -91,7 +115,7 @@ final class MarkdownReport {
     var l = r.latency();
     String p99Ratio = baseline.map(b -> Formats.ratio(l.p99Us() / (double) b.latency().p99Us())).orElse(DASH);
     String outRatio = baseline.map(b -> Formats.ratio(l.throughputPerSec() / b.latency().throughputPerSec())).orElse(DASH);
-    String epochs = r.spec().mode().usesSpark() ? Integer.toString(r.epochsInWindow()) : DASH;
+    String epochs = r.spec().mode().hasCommits() ? Integer.toString(r.epochsInWindow()) : DASH;
     return head + String.join(" | ",
         Formats.ms(l.p50Us()), Formats.ms(l.p90Us()), Formats.ms(l.p99Us()), Formats.ms(l.p999Us()),
         Formats.ms(l.maxUs()), Formats.rate(l.throughputPerSec()), Formats.rate(r.inputPerSec()), epochs,
@@ -100,7 +124,8 @@ final class MarkdownReport {
 
   private static String timelines(Map<String, String> plots) {
     StringBuilder s = new StringBuilder("## Latency over time\n\nOne plot per run: p50 and max per time bucket;"
-        + " vertical lines are epoch or batch commits.\n\n");
+        + " vertical lines are epoch or batch commits (for Flink: completed checkpoints). The `versus-` plots in the"
+        + " workload sections put the plugin and Flink on one axis with both runs' boundaries as markers.\n\n");
     plots.forEach((name, file) -> {
       if (name.startsWith("timeline-")) {
         s.append("- [").append(name.substring("timeline-".length())).append("](").append(file).append(")\n");

@@ -32,6 +32,14 @@ public final class ReportWriter {
         }
       }
     }
+    for (FlinkComparison.Pair pair : FlinkComparison.pairs(results)) {
+      if (pair.plugin().ok() && pair.flink().ok()) {
+        String name = "versus-" + pair.plugin().spec().workload().id() + "-" + pair.plugin().spec().rate()
+            + "-" + pair.plugin().spec().mode().id() + "-" + pair.flink().spec().mode().id();
+        Plots.versus(plotDir, name, pair.plugin(), pair.flink());
+        plots.put(name, "plots/" + name + ".png");
+      }
+    }
     for (RunResult r : results) {
       if (r.ok()) {
         String name = "timeline-" + r.spec().id();

@@ -2,6 +2,7 @@ package io.rtm.bench.run;
 
 import io.rtm.bench.harness.Classpaths;
 import io.rtm.bench.harness.KafkaBroker;
+import io.rtm.bench.spec.Mode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -36,14 +37,18 @@ public final class BenchmarkRunner {
 
   public List<RunResult> run() {
     Path scratch = tempDir();
-    List<Path> classpath = new ArrayList<>(Classpaths.harness());
-    classpath.add(snapshot(pluginJar, scratch));
+    List<Path> sparkClasspath = new ArrayList<>(Classpaths.harness());
+    sparkClasspath.add(snapshot(pluginJar, scratch));
+    // Read up front: a bench build without flink-runtime.classpath fails here, not mid-run.
+    List<Path> flinkClasspath = plan.modes().stream().anyMatch(m -> m.engine() == Mode.Engine.FLINK)
+        ? Classpaths.flink() : List.of();
     List<RunSpec> specs = plan.specs();
     List<RunResult> results = new ArrayList<>();
     // A refusal does not depend on the rate: found once, it stands for the other rates.
     Map<String, RunResult> refusals = new HashMap<>();
     try (KafkaBroker broker = KafkaBroker.start(scratch);
-        RunExecutor executor = new RunExecutor(broker, resultsDir.resolve("runs"), classpath)) {
+        RunExecutor executor = new RunExecutor(broker, resultsDir.resolve("runs"),
+            mode -> mode.engine() == Mode.Engine.FLINK ? flinkClasspath : sparkClasspath)) {
       progress.printf("broker at %s; %d runs%n", broker.bootstrapServers(), specs.size());
       for (int i = 0; i < specs.size(); i++) {
         RunSpec spec = specs.get(i);

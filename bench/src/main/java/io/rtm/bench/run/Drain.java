@@ -7,6 +7,7 @@ import io.rtm.bench.spec.Workload;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
  * Waits, after the last event was sent, until a checked run's output is complete: every kept
@@ -19,11 +20,22 @@ final class Drain {
 
   static void untilComplete(LatencyRecorder recorder, long sent, RunSpec spec, CompletableFuture<JsonNode> failed) {
     long expected = expectedOutputs(spec, sent);
-    long deadline = System.nanoTime()
-        + Duration.ofSeconds(30).plusMillis(3 * spec.mode().intervalMs()).toNanos();
+    long deadline = deadline(spec);
     while (measuredOutputs(recorder) < expected && !failed.isDone() && System.nanoTime() - deadline < 0) {
       LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
     }
+  }
+
+  /** The same for a checked aggregation: until its running counts check out (or the deadline). */
+  static void untilCountsComplete(Supplier<OutputCheck> check, RunSpec spec, CompletableFuture<JsonNode> failed) {
+    long deadline = deadline(spec);
+    while (!check.get().passed() && !failed.isDone() && System.nanoTime() - deadline < 0) {
+      LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+    }
+  }
+
+  private static long deadline(RunSpec spec) {
+    return System.nanoTime() + Duration.ofSeconds(30).plusMillis(3 * spec.mode().intervalMs()).toNanos();
   }
 
   /** Outputs of measured events: priming events may still be coming out too. */

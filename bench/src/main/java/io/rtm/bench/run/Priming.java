@@ -25,13 +25,42 @@ public final class Priming {
    */
   public static boolean awaitFirstOutput(String bootstrap, String topic, int accounts, LatencyRecorder recorder,
       BooleanSupplier failed, Duration timeout) {
-    try (EventGenerator primer = new EventGenerator(bootstrap, topic, RATE, accounts, 1)) {
+    return prime(bootstrap, topic, accounts, recorder, failed, timeout) >= 0;
+  }
+
+  /**
+   * Like {@link #awaitFirstOutput}, returning how many priming events were sent (ids {@link
+   * #FIRST_ID} on, all acknowledged before this returns, so before any measured event), or -1
+   * when no output came. Aggregations count them too, and their check must know how many.
+   */
+  public static long prime(String bootstrap, String topic, int accounts, LatencyRecorder recorder,
+      BooleanSupplier failed, Duration timeout) {
+    return prime(bootstrap, topic, accounts, RATE, recorder, failed, timeout);
+  }
+
+  /**
+   * The fraud queries output only windows above their threshold: a trickle spread over their
+   * 1,000 accounts never gets there, so they are primed on a single account at a rate that puts
+   * more than {@code threshold} events in each of its 1-second windows.
+   */
+  public static long primeWindows(String bootstrap, String topic, long threshold, LatencyRecorder recorder,
+      BooleanSupplier failed, Duration timeout) {
+    int rate = (int) Math.max(RATE, 2 * threshold + 2);
+    return prime(bootstrap, topic, 1, rate, recorder, failed, timeout);
+  }
+
+  private static long prime(String bootstrap, String topic, int accounts, int rate, LatencyRecorder recorder,
+      BooleanSupplier failed, Duration timeout) {
+    EventGenerator primer = new EventGenerator(bootstrap, topic, rate, accounts, 1);
+    try {
       primer.firstEventId(FIRST_ID).startAsync();
       long deadline = System.nanoTime() + timeout.toNanos();
       while (recorder.count() == 0 && !failed.getAsBoolean() && System.nanoTime() - deadline < 0) {
         LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
       }
-      return recorder.count() > 0;
+    } finally {
+      primer.close();
     }
+    return recorder.count() > 0 ? primer.sent() : -1;
   }
 }

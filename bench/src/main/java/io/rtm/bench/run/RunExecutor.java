@@ -2,17 +2,21 @@ package io.rtm.bench.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rtm.bench.child.ChildArgs;
+import io.rtm.bench.flink.FlinkSettings;
 import io.rtm.bench.harness.EventGenerator;
 import io.rtm.bench.harness.JavaCommand;
 import io.rtm.bench.harness.KafkaBroker;
 import io.rtm.bench.harness.LatencyRecorder;
 import io.rtm.bench.harness.WallClock;
+import io.rtm.bench.spec.Mode;
+import io.rtm.bench.spec.Workload;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -34,17 +38,22 @@ public final class RunExecutor implements AutoCloseable {
   private final KafkaBroker broker;
   private final Admin admin;
   private final Path workDir;
-  private final List<Path> childClasspath;
-  private final List<String> childJvmArgs;
+  private final Function<Mode, List<Path>> childClasspath;
 
-  public RunExecutor(KafkaBroker broker, Path workDir, List<Path> childClasspath) {
+  /** {@code childClasspath}: what each mode's JVM runs on (Spark's and Flink's never mix). */
+  public RunExecutor(KafkaBroker broker, Path workDir, Function<Mode, List<Path>> childClasspath) {
     this.broker = broker;
     this.workDir = workDir;
     this.childClasspath = childClasspath;
     this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
-    List<String> jvm = new ArrayList<>(JavaCommand.SPARK_JAVA17_OPTIONS);
+  }
+
+  /** The same heap and collector for every engine; each gets the module openings its distribution uses. */
+  static List<String> jvmArgs(Mode mode) {
+    List<String> jvm = new ArrayList<>(mode.engine() == Mode.Engine.FLINK
+        ? FlinkSettings.JAVA17_OPTIONS : JavaCommand.SPARK_JAVA17_OPTIONS);
     jvm.addAll(List.of("-Xmx2g", "-XX:+UseG1GC", "-Djava.awt.headless=true"));
-    this.childJvmArgs = List.copyOf(jvm);
+    return List.copyOf(jvm);
   }
 
   public RunResult execute(RunSpec spec) {
@@ -55,7 +64,7 @@ public final class RunExecutor implements AutoCloseable {
     Path dir = workDir.resolve(spec.id());
     ChildArgs args = new ChildArgs(spec.mode(), spec.workload(), broker.bootstrapServers(), in, out,
         dir.resolve("checkpoint"), spec.rate());
-    try (ModeChild child = ModeChild.start(childClasspath, childJvmArgs, args, dir)) {
+    try (ModeChild child = ModeChild.start(childClasspath.apply(spec.mode()), jvmArgs(spec.mode()), args, dir)) {
       JsonNode started = child.awaitStarted(START_TIMEOUT);
       if (!started.path("event").asText().equals("ready")) {
         return RunResult.notRun(spec, classify(started), started.path("error").asText(),
@@ -76,8 +85,12 @@ public final class RunExecutor implements AutoCloseable {
             .start();
         EventGenerator generator = new EventGenerator(
             broker.bootstrapServers(), in, spec.rate(), spec.workload().accounts(), SEED)) {
-      if (!Priming.awaitFirstOutput(broker.bootstrapServers(), in, spec.workload().accounts(), recorder,
-          child.failed()::isDone, START_TIMEOUT)) {
+      long primed = spec.workload() == Workload.FRAUD || spec.workload() == Workload.FRAUD_FINAL
+          ? Priming.primeWindows(broker.bootstrapServers(), in, Workload.fraudThreshold(spec.rate()), recorder,
+              child.failed()::isDone, START_TIMEOUT)
+          : Priming.prime(broker.bootstrapServers(), in, spec.workload().accounts(), recorder,
+              child.failed()::isDone, START_TIMEOUT);
+      if (primed < 0) {
         JsonNode result = child.stop(STOP_TIMEOUT);
         if (result.path("status").asText().equals("failed")) {
           return RunResult.notRun(spec, classify(result), result.path("error").asText(),
@@ -96,11 +109,15 @@ public final class RunExecutor implements AutoCloseable {
         generator.stop();
       }
       double sentSeconds = (WallClock.epochMicros() - generatorStartUs) / 1e6;
-      if (!died && spec.checksOutput()) {
+      if (!died && spec.checksOutput() && spec.workload() == Workload.AGGREGATION) {
+        Drain.untilCountsComplete(
+            () -> RunOutcome.check(spec, recorder.values(), primed, generator.sent(), generator.events()),
+            spec, child.failed());
+      } else if (!died && spec.checksOutput()) {
         Drain.untilComplete(recorder, generator.sent(), spec, child.failed());
       }
       JsonNode result = child.stop(STOP_TIMEOUT);
-      return RunOutcome.of(spec, result, recorder, generator.sent(), sentSeconds, generatorStartUs,
+      return RunOutcome.of(spec, result, recorder, primed, generator.sent(), sentSeconds, generatorStartUs,
           generator.events());
     }
   }

@@ -10,8 +10,8 @@ import io.rtm.bench.harness.LatencySummary;
 final class RunOutcome {
   private RunOutcome() {}
 
-  static RunResult of(RunSpec spec, JsonNode result, LatencyRecorder recorder, long sent, double sentSeconds,
-      long generatorStartUs, EventFactory events) {
+  static RunResult of(RunSpec spec, JsonNode result, LatencyRecorder recorder, long primed, long sent,
+      double sentSeconds, long generatorStartUs, EventFactory events) {
     long received = recorder.count();
     RunResult.Status status = RunResult.Status.OK;
     String error = null;
@@ -37,12 +37,26 @@ final class RunOutcome {
     for (double c : commits) {
       inWindow += c >= from && c < to ? 1 : 0;
     }
-    OutputCheck check = spec.checksOutput() && spec.workload().outputPerEvent()
-        ? OutputCheck.of(recorder.values(), sent, events)
-        : null;
+    OutputCheck check = spec.checksOutput() ? check(spec, recorder.values(), primed, sent, events) : null;
     return new RunResult(spec, status, error, message, null, latency, sent, sent / sentSeconds, received,
         result.path("peak_heap_bytes").asLong(-1), result.path("peak_rss_bytes").asLong(-1),
         inWindow, commits.length, from, to, check, samples, commits);
+  }
+
+  /**
+   * The output check of a checked run: id by id for per-event workloads, running counts for the
+   * aggregation (every update for Flink, which emits after each record), none for the fraud
+   * queries (which windows alert depends on when events arrive relative to the watermark).
+   */
+  static OutputCheck check(RunSpec spec, java.util.List<String> values, long primed, long sent, EventFactory events) {
+    if (spec.workload().outputPerEvent()) {
+      return OutputCheck.of(values, sent, events);
+    }
+    if (spec.workload() == io.rtm.bench.spec.Workload.AGGREGATION) {
+      return OutputCheck.ofRunningCounts(values, primed, sent, events,
+          spec.mode().engine() == io.rtm.bench.spec.Mode.Engine.FLINK);
+    }
+    return null;
   }
 
   private static double[] commitTimes(JsonNode result, long generatorStartUs) {

@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * How a workload is executed: the plugin's real-time mode, stock Spark's engines, or no Spark at
- * all. Triggers are built from these in {@code io.rtm.bench.query.Triggers}.
+ * How a workload is executed: the plugin's real-time mode, stock Spark's engines, Apache Flink, or
+ * no streaming engine at all. Triggers are built from these in {@code io.rtm.bench.query.Triggers}.
  */
 public enum Mode {
   PLUGIN_100MS("plugin-100ms", "plugin real-time, Continuous(100 ms)", Engine.PLUGIN, 100),
@@ -16,7 +16,10 @@ public enum Mode {
   CONTINUOUS("continuous", "stock continuous, Continuous(100 ms)", Engine.STOCK_CONTINUOUS, 100),
   REALTIME("realtime", "built-in RealTime() (5 min batches)", Engine.BUILT_IN_REAL_TIME, 300_000),
   REALTIME_5S("realtime-5s", "built-in RealTime(5 s)", Engine.BUILT_IN_REAL_TIME, 5_000),
-  RELAY("relay", "plain Kafka relay, no Spark (floor)", Engine.NONE, 0);
+  RELAY("relay", "plain Kafka relay, no Spark (floor)", Engine.NONE, 0),
+  FLINK_100MS("flink-100ms", "Apache Flink 2.0, checkpoints every 100 ms", Engine.FLINK, 100),
+  FLINK_1S("flink-1s", "Apache Flink 2.0, checkpoints every 1 s", Engine.FLINK, 1_000),
+  FLINK_10S("flink-10s", "Apache Flink 2.0, checkpoints every 10 s", Engine.FLINK, 10_000);
 
   /** What runs the query. */
   public enum Engine {
@@ -24,6 +27,8 @@ public enum Mode {
     MICRO_BATCH,
     STOCK_CONTINUOUS,
     BUILT_IN_REAL_TIME,
+    /** Apache Flink's DataStream API on a local mini cluster, in its own classpath. */
+    FLINK,
     NONE
   }
 
@@ -52,7 +57,28 @@ public enum Mode {
   }
 
   public boolean usesSpark() {
+    return engine != Engine.NONE && engine != Engine.FLINK;
+  }
+
+  /** Whether the run reports commits: Spark's epochs or batches, Flink's checkpoints. */
+  public boolean hasCommits() {
     return engine != Engine.NONE;
+  }
+
+  /**
+   * The plugin mode a Flink mode is compared with (same epoch / checkpoint interval), and back;
+   * empty for every other mode.
+   */
+  public java.util.Optional<Mode> counterpart() {
+    return switch (this) {
+      case PLUGIN_100MS -> java.util.Optional.of(FLINK_100MS);
+      case PLUGIN_1S -> java.util.Optional.of(FLINK_1S);
+      case PLUGIN_10S -> java.util.Optional.of(FLINK_10S);
+      case FLINK_100MS -> java.util.Optional.of(PLUGIN_100MS);
+      case FLINK_1S -> java.util.Optional.of(PLUGIN_1S);
+      case FLINK_10S -> java.util.Optional.of(PLUGIN_10S);
+      default -> java.util.Optional.empty();
+    };
   }
 
   /**

@@ -15,7 +15,12 @@ public enum Workload {
   AGGREGATION("aggregation", "count/sum per account, update mode, 10,000 keys", 10_000, false),
   FRAUD(
       "fraud",
-      "count per account per 1 s event-time window (watermark 2 s), alert above a threshold",
+      "count per account per 1 s event-time window (watermark 2 s), alert above a threshold; every update (update mode)",
+      1_000,
+      false),
+  FRAUD_FINAL(
+      "fraud-final",
+      "the fraud query's final window counts only: append mode, a window leaves once the watermark passes its end",
       1_000,
       false),
   BROADCAST_JOIN(
@@ -60,7 +65,12 @@ public enum Workload {
   }
 
   public boolean stateful() {
-    return this == AGGREGATION || this == FRAUD;
+    return this == AGGREGATION || this == FRAUD || this == FRAUD_FINAL;
+  }
+
+  /** Emits a window's result once, when it closes (append mode), rather than every update. */
+  public boolean windowFinal() {
+    return this == FRAUD_FINAL;
   }
 
   /** Whether the filter shared by every per-event workload keeps event {@code id}. */

@@ -43,4 +43,15 @@ class PlanTest {
     // The pacer sends event i at i/rate; half a period past event N-1 ends the run.
     assertThat(spec.sendDuration()).isEqualTo(Duration.ofNanos((long) ((3_000 - 0.5) * 1e9 / 500)));
   }
+
+  @Test
+  void quickRunsFlinkBesideTheOtherModesAndTheRunningCountUnderFlinkOnly() {
+    List<RunSpec> specs = Plan.quickPlan().specs();
+
+    assertThat(specs).hasSize(9);
+    assertThat(specs).filteredOn(s -> s.workload() == Workload.AGGREGATION)
+        .extracting(RunSpec::mode).containsExactly(Mode.FLINK_100MS);
+    assertThat(specs).filteredOn(s -> s.mode() == Mode.FLINK_100MS)
+        .extracting(RunSpec::workload).containsExactly(Workload.STATELESS, Workload.SHUFFLE, Workload.AGGREGATION);
+  }
 }
