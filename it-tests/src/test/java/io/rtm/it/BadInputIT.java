@@ -16,7 +16,12 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -75,10 +80,15 @@ class BadInputIT {
 
   /** Every event to Kafka as JSON with its raw input, so an unparsable record stays visible. */
   private StreamingQuery passThrough(String in, String out, Path checkpoint) throws Exception {
+    return passThrough(in, out, checkpoint, true);
+  }
+
+  private StreamingQuery passThrough(String in, String out, Path checkpoint, boolean failOnDataLoss) throws Exception {
     Dataset<Row> parsed = spark.readStream().format("kafka")
         .option("kafka.bootstrap.servers", broker.bootstrapServers())
         .option("subscribe", in)
         .option("startingOffsets", "earliest")
+        .option("failOnDataLoss", Boolean.toString(failOnDataLoss))
         .load()
         .select(col("value").cast("string").as("raw"),
             org.apache.spark.sql.functions.from_json(col("value").cast("string"), Queries.EVENT).as("e"));
@@ -230,6 +240,111 @@ class BadInputIT {
     java.io.StringWriter w = new java.io.StringWriter();
     t.printStackTrace(new java.io.PrintWriter(w));
     return w.toString();
+  }
+
+  /**
+   * Input deleted from the topic while the query was stopped (retention, deleteRecords): the source
+   * tasks' direct polls hand the partition to Kafka's own reader, so failOnDataLoss keeps its meaning:
+   * true fails the restart naming the lost offsets, false skips to the first record still there.
+   */
+  @Test
+  void inputDeletedWhileStoppedIsDataLossUnlessFailOnDataLossIsOff() throws Exception {
+    String in = topic("in", 1);
+    String out = topic("out", 1);
+    Path checkpoint = Sessions.workDir("cp");
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers());
+         KafkaTopics.Collector collector = new KafkaTopics.Collector(broker.bootstrapServers(), out);
+         Admin admin = Admin.create(Map.<String, Object>of(
+             AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+      StreamingQuery first = passThrough(in, out, checkpoint, true);
+      producer.sendRange(in, 0, 20);
+      await().atMost(Duration.ofSeconds(60)).until(() -> collector.values().size() >= 20);
+      first.stop();
+      List<KafkaTopics.Sent> whileStopped = producer.sendRange(in, 20, 20);
+      long keptFrom = whileStopped.get(10).offset();
+      admin.deleteRecords(Map.of(new TopicPartition(in, 0), RecordsToDelete.beforeOffset(keptFrom))).all().get();
+
+      StreamingQuery strict = passThrough(in, out, checkpoint, true);
+      assertThatThrownBy(() -> strict.awaitTermination(60_000))
+          .isInstanceOf(StreamingQueryException.class)
+          .hasStackTraceContaining("failOnDataLoss");
+
+      passThrough(in, out, checkpoint, false);
+      await().atMost(Duration.ofSeconds(60)).until(() -> eventIds(collector).containsAll(
+          java.util.stream.LongStream.range(30, 40).boxed().toList()));
+      assertThat(eventIds(collector)).doesNotContainAnyElementsOf(
+          java.util.stream.LongStream.range(20, 30).boxed().toList());
+    }
+  }
+
+  /**
+   * The broker (source and sink) goes away mid-stream and comes back on the same port: output
+   * stops, then every record, sent before, during and after the outage, arrives (at-least-once).
+   */
+  @Test
+  void aBrokerDownMidStreamDelaysTheOutputButLosesNothing() throws Exception {
+    String in = topic("in", 2);
+    String out = topic("out", 1);
+    try (KafkaTopics.Collector collector = new KafkaTopics.Collector(broker.bootstrapServers(), out)) {
+      StreamingQuery q = passThrough(in, out, Sessions.workDir("cp"));
+      try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers())) {
+        producer.sendRange(in, 0, 20);
+        await().atMost(Duration.ofSeconds(60)).until(() -> eventIds(collector).size() >= 20);
+      }
+      broker.stop();
+      long downAt = System.currentTimeMillis();
+      // The outage itself: a fixed time with the broker gone while the query keeps running.
+      await().pollDelay(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(9)).until(q::isActive);
+      broker.restart();
+      long upAt = System.currentTimeMillis();
+      try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers())) {
+        producer.sendRange(in, 20, 20);
+      }
+      List<Long> all = java.util.stream.LongStream.range(0, 40).boxed().toList();
+      await().atMost(Duration.ofSeconds(150)).until(() -> eventIds(collector).containsAll(all) || !q.isActive());
+      assertThat(q.exception().isDefined() ? q.exception().get().getMessage() : "running").isEqualTo("running");
+      assertThat(eventIds(collector)).containsAll(all);
+      long lastArrival = collector.received().stream().mapToLong(KafkaTopics.Collector.Received::arrivedAtMs).max().orElseThrow();
+      System.out.printf("BROKER DOWN MID-STREAM: down %d ms; every record out %d ms after the broker was back%n",
+          upAt - downAt, lastArrival - upAt);
+    }
+  }
+
+  /**
+   * A checkpoint left by a query that read another topic: Spark's Kafka source finds the
+   * checkpoint's partitions gone and fails the start naming them and failOnDataLoss, instead of
+   * silently reading the old topic or losing the new one's input.
+   */
+  @Test
+  void aCheckpointOfAQueryOnAnotherTopicFailsTheStartNamingItsPartitions() throws Exception {
+    String first = topic("first", 1);
+    String second = topic("second", 1);
+    String out = topic("out", 1);
+    Path checkpoint = Sessions.workDir("cp");
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers());
+         KafkaTopics.Collector collector = new KafkaTopics.Collector(broker.bootstrapServers(), out)) {
+      StreamingQuery q = passThrough(first, out, checkpoint);
+      producer.sendRange(first, 0, 10);
+      await().atMost(Duration.ofSeconds(60)).until(() -> collector.values().size() >= 10);
+      await().atMost(Duration.ofSeconds(30)).until(() -> !CheckpointFiles.lastCommittedKafkaOffsets(checkpoint).isEmpty());
+      q.stop();
+
+      producer.sendRange(second, 100, 10);
+      StreamingQuery other = passThrough(second, out, checkpoint);
+      assertThatThrownBy(() -> other.awaitTermination(60_000))
+          .isInstanceOf(StreamingQueryException.class)
+          .hasStackTraceContaining(first + "-0")
+          .hasStackTraceContaining("failOnDataLoss");
+      assertThat(eventIds(collector)).doesNotContainAnyElementsOf(
+          java.util.stream.LongStream.range(100, 110).boxed().toList());
+    }
+  }
+
+  private static List<Long> eventIds(KafkaTopics.Collector collector) {
+    return collector.values().stream()
+        .map(v -> v.replaceAll(".*\"event_id\":(\\d+).*", "$1"))
+        .map(Long::parseLong)
+        .toList();
   }
 
   private static KafkaProducer<String, String> rawProducer() {

@@ -6,8 +6,6 @@ import io.rtm.operators.metrics.TaskEpochMetrics;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -28,7 +26,8 @@ import org.apache.spark.sql.types.StructType;
  * the rows read before it; the offset reported for an epoch is the offset after its last row.
  *
  * <p>Thread ownership: {@code currentOffset}, {@code currentEpoch} and {@code lastEndedEpoch} belong
- * to the task thread; the queue is the only thing the three threads share.
+ * to the task thread; the queue is the only thing the three threads share. Sources that can poll
+ * with a timeout skip the reader thread: {@link PollingSourceEpochInput}.
  */
 public final class SourceEpochInput implements EpochInput {
   private static final Object EPOCH_MARKER = new Object();
@@ -43,7 +42,7 @@ public final class SourceEpochInput implements EpochInput {
   private final EpochCoordination coordinator;
   private final ArrayBlockingQueue<Object> queue;
   private final Thread readerThread;
-  private final ScheduledExecutorService markerThread;
+  private final DriverEpochWatch epochWatch;
   private final TaskEpochMetrics metrics;
 
   private PartitionOffset currentOffset;
@@ -75,13 +74,18 @@ public final class SourceEpochInput implements EpochInput {
     readerThread.setDaemon(true);
     readerThread.start();
 
-    this.markerThread = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "rtm-epoch-marker-" + name);
-      t.setDaemon(true);
-      return t;
-    });
-    EpochMarkerPoller poller = new EpochMarkerPoller(startEpoch, new EpochBoundaryPredictor(epochPollIntervalMs));
-    markerThread.execute(poller);
+    this.epochWatch = new DriverEpochWatch(name, coordinator, startEpoch, epochPollIntervalMs,
+        new DriverEpochWatch.Listener() {
+          @Override
+          public void epochEnded() throws InterruptedException {
+            queue.put(EPOCH_MARKER);
+          }
+
+          @Override
+          public void failed(Throwable cause) {
+            queue.offer(new ReaderFailure(cause));
+          }
+        });
   }
 
   /** @param context the task's context, installed on this thread for sources that read it; may be null */
@@ -115,58 +119,6 @@ public final class SourceEpochInput implements EpochInput {
       TaskContexts.uninstall();
     }
   }
-
-  /**
-   * Puts one marker per epoch the driver has moved past. The coordinator disappears when the query
-   * stops, moments before the task is interrupted; only a failure that outlasts
-   * {@link #POLL_FAILURE_GRACE_NANOS} is the task's failure.
-   */
-  private final class EpochMarkerPoller implements Runnable {
-    private final EpochBoundaryPredictor predictor;
-    private long knownEpoch;
-    private long failingSince = -1;
-
-    EpochMarkerPoller(long startEpoch, EpochBoundaryPredictor predictor) {
-      this.knownEpoch = startEpoch;
-      this.predictor = predictor;
-    }
-
-    @Override
-    public void run() {
-      poll();
-      if (!Thread.currentThread().isInterrupted() && !markerThread.isShutdown()) {
-        try {
-          markerThread.schedule(this, predictor.nextPollDelayMs(System.currentTimeMillis()), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException closing) {
-          // close() shut the thread down between the check and the schedule
-        }
-      }
-    }
-
-    private void poll() {
-      try {
-        long driverEpoch = coordinator.currentEpoch();
-        failingSince = -1;
-        if (knownEpoch < driverEpoch) {
-          predictor.epochChanged(System.currentTimeMillis());
-        }
-        for (; knownEpoch < driverEpoch; knownEpoch++) {
-          queue.put(EPOCH_MARKER);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (Throwable t) {
-        long now = System.nanoTime();
-        if (failingSince < 0) {
-          failingSince = now;
-        } else if (now - failingSince > POLL_FAILURE_GRACE_NANOS) {
-          queue.offer(new ReaderFailure(t));
-        }
-      }
-    }
-  }
-
-  private static final long POLL_FAILURE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   /**
    * The source's record timestamp column ({@code timestamp}, Spark's timestamp type: Kafka's record
@@ -246,7 +198,7 @@ public final class SourceEpochInput implements EpochInput {
 
   @Override
   public void close() {
-    markerThread.shutdownNow();
+    epochWatch.close();
     readerThread.interrupt();
     try {
       readerThread.join(TimeUnit.SECONDS.toMillis(10));

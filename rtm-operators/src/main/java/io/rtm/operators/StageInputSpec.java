@@ -1,5 +1,6 @@
 package io.rtm.operators;
 
+import io.rtm.compat.KafkaPollingReader;
 import io.rtm.operators.eventtime.TaskEventTime;
 import io.rtm.operators.registry.ExecutorServices;
 import io.rtm.shuffle.InputGate;
@@ -25,10 +26,16 @@ public sealed interface StageInputSpec extends Serializable {
       InputPartition[] partitions,
       StructType schema,
       int queueSize,
-      long epochPollIntervalMs) implements StageInputSpec {
+      long epochPollIntervalMs,
+      boolean kafkaDirectPoll) implements StageInputSpec {
     @Override
     public EpochInput open(StageContext stage, int partition, TaskContext context, EpochCoordination coordinator) {
-      ContinuousPartitionReader<InternalRow> reader = readerFactory.createReader(partitions[partition]);
+      InputPartition input = partitions[partition];
+      if (kafkaDirectPoll && KafkaPollingReader.handles(input)) {
+        return new PollingSourceEpochInput(partition, KafkaPollingReader.open(input), schema, context, coordinator,
+            stage.startEpoch(), epochPollIntervalMs);
+      }
+      ContinuousPartitionReader<InternalRow> reader = readerFactory.createReader(input);
       return new SourceEpochInput(partition, reader, schema, context, coordinator, stage.startEpoch(),
           queueSize, epochPollIntervalMs);
     }

@@ -6,14 +6,16 @@ import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.connector.read.streaming.ContinuousPartitionReader;
 import org.apache.spark.sql.connector.read.streaming.PartitionOffset;
 
-/** A continuous reader double that blocks for data like Kafka's: the test feeds it ints. */
-final class QueueReader implements ContinuousPartitionReader<InternalRow> {
+/** A continuous reader double that blocks (or waits with a limit) for data like Kafka's: the test feeds it ints. */
+final class QueueReader implements TimedPartitionReader {
   record Position(long next) implements PartitionOffset {}
 
   final LinkedBlockingQueue<Integer> feed = new LinkedBlockingQueue<>();
   private int current;
   private long position;
   volatile boolean closed;
+  /** Thrown by the next timed read, as a broken source client would. */
+  volatile RuntimeException failure;
 
   QueueReader(long startPosition) {
     this.position = startPosition;
@@ -23,6 +25,25 @@ final class QueueReader implements ContinuousPartitionReader<InternalRow> {
   public boolean next() {
     try {
       current = feed.take();
+      position++;
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  @Override
+  public boolean nextWithin(long timeoutMs) {
+    if (failure != null) {
+      throw failure;
+    }
+    try {
+      Integer next = feed.poll(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+      if (next == null) {
+        return false;
+      }
+      current = next;
       position++;
       return true;
     } catch (InterruptedException e) {

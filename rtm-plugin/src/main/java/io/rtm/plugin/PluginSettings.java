@@ -57,6 +57,7 @@ final class PluginSettings {
   record QuerySettings(
       int sourceQueueSize,
       long epochPollIntervalMs,
+      boolean kafkaDirectPoll,
       long slotWaitMs,
       long producerWaitMs,
       long watermarkIdleTimeoutMs,
@@ -72,6 +73,7 @@ final class PluginSettings {
     return new QuerySettings(
         get(conf, RtmOptions.SOURCE_QUEUE_SIZE),
         get(conf, RtmOptions.EPOCH_POLL_INTERVAL_MS),
+        get(conf, RtmOptions.SOURCE_KAFKA_DIRECT_POLL),
         get(conf, RtmOptions.SLOT_WAIT_MS),
         get(conf, RtmOptions.PRODUCER_WAIT_MS),
         get(conf, RtmOptions.WATERMARK_IDLE_TIMEOUT_MS),

@@ -139,7 +139,8 @@ final class StagePlanner {
             .toArray(new org.apache.spark.sql.connector.read.InputPartition[0]),
         schemaOf(scan.output()),
         settings.sourceQueueSize(),
-        settings.epochPollIntervalMs()));
+        settings.epochPollIntervalMs(),
+        settings.kafkaDirectPoll()));
     names.add("source " + scan.stream());
     partitions[0] = n;
     return new EpochInputExec(scan.output(), n, "source " + scan.stream());

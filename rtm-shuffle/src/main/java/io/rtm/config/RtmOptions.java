@@ -50,6 +50,15 @@ public final class RtmOptions {
               + " about a tenth of this of each other; a consumer aligning barriers holds the early"
               + " channel's rows for that long. Smaller values cost more driver RPCs.");
 
+  public static final ConfigOption<Boolean> SOURCE_KAFKA_DIRECT_POLL =
+      ConfigOption.booleanOption("spark.rtm.source.kafkaDirectPoll", true)
+          .doc("When true (default), source tasks read a Kafka source by polling its cached consumer"
+              + " directly, as Spark's built-in real-time mode does: each poll returns as soon as records"
+              + " arrive. Kafka's continuous reader instead looks up the partition's earliest and latest"
+              + " offsets around every fetch, two broker round trips that add tens of milliseconds to"
+              + " every record. Either way an offset that went out of range is handled by Kafka's own"
+              + " reader (failOnDataLoss). False reads through Kafka's continuous reader.");
+
   public static final ConfigOption<Long> SLOT_WAIT_MS =
       ConfigOption.longOption("spark.rtm.scheduling.slotWaitMs", 10000L)
           .atLeast(0)
@@ -230,6 +239,7 @@ public final class RtmOptions {
         FALLBACK_TO_STOCK_EXECUTION,
         SOURCE_QUEUE_SIZE,
         EPOCH_POLL_INTERVAL_MS,
+        SOURCE_KAFKA_DIRECT_POLL,
         SLOT_WAIT_MS,
         PRODUCER_WAIT_MS,
         WATERMARK_IDLE_TIMEOUT_MS,
