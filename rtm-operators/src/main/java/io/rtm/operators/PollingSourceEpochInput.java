@@ -1,9 +1,9 @@
 package io.rtm.operators;
 
-import java.util.Iterator;
-import java.util.NoSuchElementException;
 import io.rtm.operators.metrics.MicroClock;
 import io.rtm.operators.metrics.TaskEpochMetrics;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
@@ -32,7 +32,7 @@ public final class PollingSourceEpochInput implements EpochInput {
   private final UnsafeProjection toUnsafe;
   private final DriverEpochWatch epochWatch;
   private final TaskEpochMetrics metrics;
-  /** The source's record timestamp column, latency's origin; -1 when it has none. */
+  /** The record timestamp column latency is measured from, -1 for none ({@link SourceEpochInput#timestampColumn}). */
   private final int timestampColumn;
 
   /** Epochs the driver moved past since the start epoch; raised by the watch thread. */
