@@ -312,6 +312,46 @@ class EventTimeStateIT {
     }
   }
 
+  /**
+   * Open sessions and the watermark survive a restart: the restarted task rebuilds its session
+   * index from the restored state, merges a new row into a restored session, closes restored
+   * sessions when the watermark passes them, and drops a row that was late before the restart.
+   */
+  @Test
+  void openSessionsAndTheWatermarkSurviveARestart() throws Exception {
+    String in = topic("in", 1);
+    String out = topic("out", 1);
+    Path checkpoint = Sessions.workDir("cp");
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers());
+         KafkaTopics.Collector collector = new KafkaTopics.Collector(broker.bootstrapServers(), out)) {
+      StreamingQuery first = start(sessions(in), out, checkpoint, Trigger.Continuous("200 milliseconds"));
+      await().atMost(Duration.ofSeconds(60)).until(() -> RealTimeModeITSupport.committedEpochs(checkpoint) >= 1);
+      long id = 0;
+      for (int a = 0; a < 5; a++) {
+        for (long t : new long[] {0, 500, 1000}) { // sessions [0, 3 s), watermark -4 s
+          id = sendSession(producer, in, id, a, t);
+        }
+      }
+      int committed = RealTimeModeITSupport.committedEpochs(checkpoint);
+      await().atMost(Duration.ofSeconds(30)).until(() -> RealTimeModeITSupport.committedEpochs(checkpoint) >= committed + 3);
+      first.stop();
+      assertThat(collector.values()).isEmpty(); // no session closed yet
+
+      start(sessions(in), out, checkpoint, Trigger.Continuous("200 milliseconds"));
+      sendSession(producer, in, 900, 0, -7_000); // its session ends at -5 s, behind -4 s
+      sendSession(producer, in, 901, 1, 2_500); // joins account 1's restored session: [0, 4.5 s)
+      for (int a = 0; a < 5; a++) {
+        sendSession(producer, in, 910 + a, a, 20_000); // watermark 15 s closes them all
+      }
+      await().atMost(Duration.ofSeconds(60)).until(() -> collector.values().size() >= 5);
+      assertThat(collector.values()).hasSize(5)
+          .noneMatch(v -> v.contains("900"))
+          .anyMatch(v -> v.contains("\"ids\":[3,4,5,901]") && v.contains("00:00:04.500"))
+          .filteredOn(v -> v.contains("\"n\":3,") && v.contains("\"end\":\"2026-01-01T00:00:03.000Z\""))
+          .hasSize(4);
+    }
+  }
+
   /** As in stock Spark, whose streaming checks real-time mode keeps: no update mode for sessions. */
   @Test
   void sessionWindowsInUpdateModeAreRefusedAtStartAsInStockSpark() {
