@@ -10,7 +10,8 @@ import org.apache.spark.sql.execution.SparkPlan;
  */
 record PlannedStage(int id, SparkPlan operators, int numPartitions, StageInputSpec input, StageOutputSpec output) {
   String describe() {
-    String in = input instanceof StageInputSpec.Shuffle s ? "shuffle from stage " + s.upstreamStageId() : "source";
+    String in = input instanceof StageInputSpec.Shuffle s ? "shuffle from stage " + s.upstreamStageId()
+        : input instanceof StageInputSpec.Union u ? "union of " + u.branches().length + " inputs" : "source";
     String out = output instanceof StageOutputSpec.Shuffle ? "shuffle" : "sink";
     return "stage " + id + ": " + numPartitions + " tasks, " + in + " -> " + out;
   }
