@@ -5,7 +5,9 @@
 #   2. mvn verify: unit tests of each module, then the integration tests against the shaded jar
 #      (real Kafka broker, Spark standalone cluster, and SparkSubmitIT's real spark-submit runs of a
 #      Java and a Python application from the venv's PySpark distribution);
-#   3. the Python side against the jars step 2 built: the pytest suite (the fraud query from PySpark
+#   3. the README's other command, the demo, on the jars step 2 built, for 15 s (it exits non-zero
+#      when no record came through);
+#   4. the Python side against the jars step 2 built: the pytest suite (the fraud query from PySpark
 #      against a real broker) and the three notebooks run headless with SHORT_RUN = True, plots saved
 #      to notebooks/output/.
 #
@@ -28,4 +30,6 @@ if [[ $# -gt 0 ]] && ! ls rtm-plugin/target/rtm-plugin-*.jar bench/target/bench-
   echo "== pytest and notebooks skipped: mvn $* did not build the plugin and bench jars"
   exit 0
 fi
+echo "== the demo (README), 15 s"
+RTM_SKIP_BUILD=1 ./demo.sh --seconds 15 --warmup-s 5
 exec python/run-python-tests.sh
