@@ -39,7 +39,9 @@ public final class RtmOptions {
           .atLeast(1)
           .doc("Rows a source task reads ahead of its operators; bounds source-side memory per task."
               + " When full, the source reader stops reading (backpressure to the broker). Larger"
-              + " queues absorb bursts, smaller ones bound memory more tightly.");
+              + " queues absorb bursts, smaller ones bound memory more tightly. Not used for Kafka"
+              + " sources read on the task thread (spark.rtm.source.kafkaDirectPoll), which read"
+              + " only when the task asks for a row.");
 
   public static final ConfigOption<Long> EPOCH_POLL_INTERVAL_MS =
       ConfigOption.longOption("spark.rtm.source.epochPollIntervalMs", 10L)
