@@ -7,11 +7,14 @@ import org.apache.spark.sql.internal.SQLConf;
 /**
  * The state store configuration of real-time stateful operators. They commit a version per epoch,
  * so the provider must not copy the whole state per version: unless the user chose a provider,
- * RocksDB with changelog checkpointing ({@link RtmOptions#STATE_STORE_PROVIDER}).
+ * RocksDB with changelog checkpointing ({@link RtmOptions#STATE_STORE_PROVIDER}); and a snapshot
+ * only every {@link RtmOptions#STATE_EPOCHS_PER_SNAPSHOT} versions, because RocksDB makes it on
+ * the task thread inside commit.
  */
 final class StateStoreSettings {
   static final String PROVIDER_KEY = "spark.sql.streaming.stateStore.providerClass";
   static final String CHANGELOG_KEY = "spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled";
+  static final String MIN_DELTAS_KEY = "spark.sql.streaming.stateStore.minDeltasForSnapshot";
 
   private StateStoreSettings() {}
 
@@ -24,6 +27,10 @@ final class StateStoreSettings {
       if (!conf.contains(CHANGELOG_KEY)) {
         effective.setConfString(CHANGELOG_KEY, "true");
       }
+    }
+    if (!conf.contains(MIN_DELTAS_KEY)) {
+      effective.setConfString(MIN_DELTAS_KEY, conf.getConfString(RtmOptions.STATE_EPOCHS_PER_SNAPSHOT.key(),
+          String.valueOf(RtmOptions.STATE_EPOCHS_PER_SNAPSHOT.defaultValue())));
     }
     return new StateStoreConf(effective, scala.collection.immutable.Map$.MODULE$.empty());
   }

@@ -93,6 +93,17 @@ public final class RtmOptions {
               + " changes, while the HDFS-backed default copies the whole state map per version. An"
               + " explicit spark.sql.streaming.stateStore.providerClass always wins.");
 
+  public static final ConfigOption<Integer> STATE_EPOCHS_PER_SNAPSHOT =
+      ConfigOption.intOption("spark.rtm.state.epochsPerSnapshot", 100)
+          .atLeast(1)
+          .doc("State versions (epochs) between two full state snapshots of a real-time stateful"
+              + " operator, used as spark.sql.streaming.stateStore.minDeltasForSnapshot unless that is"
+              + " set explicitly. RocksDB creates a snapshot on the task thread when it commits (a"
+              + " flush and a local checkpoint, tens of milliseconds that every record waiting behind"
+              + " it pays), and Spark's default of 10 would do that every second at 100 ms epochs. More"
+              + " epochs per snapshot make latency smoother; a restart replays up to this many small"
+              + " change logs.");
+
   public static final ConfigOption<Boolean> CHECKPOINT_LOCAL_NIO =
       ConfigOption.booleanOption("spark.rtm.checkpoint.localNioFiles", true)
           .doc("When true, real-time queries whose checkpoint location is on the local file system"
@@ -246,6 +257,7 @@ public final class RtmOptions {
         PRODUCER_WAIT_MS,
         WATERMARK_IDLE_TIMEOUT_MS,
         STATE_STORE_PROVIDER,
+        STATE_EPOCHS_PER_SNAPSHOT,
         CHECKPOINT_LOCAL_NIO,
         EXECUTOR_WARMUP_CLASSES,
         RECOVERY_MAX_RETRIES,

@@ -32,7 +32,7 @@ import scala.jdk.javaapi.CollectionConverters;
 final class EpochAggregation implements EpochStatefulTask.RowOperator {
   private final RowAggregator aggregator;
   private final AggregationBuffers buffers;
-  private final GenericInternalRow working;
+  private final InternalRow working;
   private final TaskEventTime eventTime;
   private final EventTimeSpec spec;
   private final UnsafeProjection keyTime;

@@ -42,7 +42,7 @@ final class EpochSessionAggregation implements EpochStatefulTask.RowOperator {
   private final RowAggregator aggregator;
   private final BufferMerger merger;
   private final AggregationBuffers buffers;
-  private final GenericInternalRow working;
+  private final InternalRow working;
   private final TaskEventTime eventTime;
   private final SQLMetric droppedByWatermark;
   private final UnsafeProjection sessionOf;

@@ -1,0 +1,43 @@
+package io.rtm.plugin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.apache.spark.sql.execution.streaming.state.StateStoreConf;
+import org.apache.spark.sql.internal.SQLConf;
+import org.junit.jupiter.api.Test;
+
+class StateStoreSettingsTest {
+
+  @Test
+  void realTimeStoresSnapshotEveryHundredEpochsByDefault() {
+    StateStoreConf conf = StateStoreSettings.forRealTime(new SQLConf());
+
+    assertThat(conf.minDeltasForSnapshot()).isEqualTo(100);
+    assertThat(conf.providerClass()).endsWith("RocksDBStateStoreProvider");
+  }
+
+  @Test
+  void pluginKeySetsTheSnapshotDistance() {
+    SQLConf sql = new SQLConf();
+    sql.setConfString("spark.rtm.state.epochsPerSnapshot", "25");
+
+    assertThat(StateStoreSettings.forRealTime(sql).minDeltasForSnapshot()).isEqualTo(25);
+  }
+
+  @Test
+  void sparksOwnKeyWinsOverThePlugins() {
+    SQLConf sql = new SQLConf();
+    sql.setConfString("spark.rtm.state.epochsPerSnapshot", "25");
+    sql.setConfString("spark.sql.streaming.stateStore.minDeltasForSnapshot", "7");
+
+    assertThat(StateStoreSettings.forRealTime(sql).minDeltasForSnapshot()).isEqualTo(7);
+  }
+
+  @Test
+  void userOptionsAreNotWrittenBackToTheSessionConf() {
+    SQLConf sql = new SQLConf();
+    StateStoreSettings.forRealTime(sql);
+
+    assertThat(sql.contains("spark.sql.streaming.stateStore.minDeltasForSnapshot")).isFalse();
+  }
+}
