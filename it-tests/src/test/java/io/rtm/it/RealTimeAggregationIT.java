@@ -197,19 +197,24 @@ class RealTimeAggregationIT {
           Trigger.Continuous("60 seconds"));
       producer.send(in, 1, "acct-1", 99.0, "warm");
       await().atMost(Duration.ofSeconds(60)).until(() -> collector.values().size() == 1);
-      // Trigger times are aligned to the wall clock: an epoch may end during the warm-up, none may
-      // end between a probe's send and its result.
-      await().atMost(Duration.ofSeconds(60)).until(() -> RealTimeModeITSupport.committedEpochs(checkpoint) >= 1);
-      int committedBefore = RealTimeModeITSupport.committedEpochs(checkpoint);
-      for (int i = 0; i < 3; i++) {
+      // Trigger times are aligned to the wall clock, so an epoch boundary may fall anywhere in the
+      // test: a probe counts only when no epoch committed between its send and its result.
+      int clean = 0;
+      int expectedCount = 1;
+      for (int i = 0; clean < 3 && i < 6; i++) {
+        int committedBefore = RealTimeModeITSupport.committedEpochs(checkpoint);
         KafkaTopics.Sent sent = producer.send(in, 100 + i, "acct-1", 20.0, "probe");
-        int before = 1 + i;
+        expectedCount++;
+        int before = i + 1;
         await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(5))
             .until(() -> collector.received().size() > before);
         assertThat(collector.received().get(before).arrivedAtMs() - sent.sentAtMs()).isLessThan(1000);
-        assertThat(collector.received().get(before).value()).contains("\"n\":" + (2 + i));
+        assertThat(collector.received().get(before).value()).contains("\"n\":" + expectedCount);
+        if (RealTimeModeITSupport.committedEpochs(checkpoint) == committedBefore) {
+          clean++;
+        }
       }
-      assertThat(RealTimeModeITSupport.committedEpochs(checkpoint)).isEqualTo(committedBefore);
+      assertThat(clean).as("probes answered inside one 60 s epoch").isEqualTo(3);
     }
   }
 
