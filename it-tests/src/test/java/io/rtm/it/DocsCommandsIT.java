@@ -124,7 +124,8 @@ class DocsCommandsIT {
     add("export SPARK_LOCAL_IP=127.0.0.1",
         List.of(new RanBy("it-tests/src/test/java/io/rtm/it/SparkSubmitIT.java", "env.put(\"SPARK_LOCAL_IP\", \"127.0.0.1\")")),
         null, "SparkSubmitIT sets it for every spark-submit");
-    add("python/.venv/lib/python3.11/site-packages/pyspark/bin/spark-submit --properties-file spark-conf/local.conf "
+    add("source python/.venv/bin/activate", List.of(), DocsCommandsIT::venvActivation, "run here as written");
+    add("spark-submit --properties-file spark-conf/local.conf "
         + "--jars rtm-plugin/target/rtm-plugin-0.1.0-SNAPSHOT.jar,<Kafka connector jars> python/apps/fraud_alert_app.py "
         + "--bootstrap 127.0.0.1:9092 --input payments --output fraud-counts --checkpoint /tmp/fraud-cp",
         List.of(new RanBy("it-tests/src/test/java/io/rtm/it/SparkSubmitIT.java", "python/apps/fraud_alert_app.py"),
@@ -273,15 +274,22 @@ class DocsCommandsIT {
         "rtm-plugin/target/rtm-plugin-0.1.0-SNAPSHOT.jar", "version 4.2.0");
   }
 
-  private static void pythonSparkSubmit(String command) throws Exception {
-    Path venvSparkSubmit = sparkSubmit();
-    assertThat(root.relativize(venvSparkSubmit).toString())
-        .as("the venv's spark-submit is where python/README.md says")
-        .isEqualTo(command.substring(0, command.indexOf(' ')));
-    Result r = shell(root.relativize(venvSparkSubmit) + " --properties-file spark-conf/local.conf --verbose --version",
-        Map.of("SPARK_LOCAL_IP", "127.0.0.1"));
+  private static void venvActivation(String command) throws Exception {
+    requireVenv();
+    Result r = shell(command + " && command -v spark-submit && command -v python3", Map.of());
     assertThat(r.exit()).as(r.output()).isZero();
-    assertThat(r.output()).contains("(spark.master,local[8])", "(spark.sql.streaming.realTimeMode.enabled,true)");
+    assertThat(r.output()).contains(root.resolve("python/.venv/bin/spark-submit").toString(),
+        root.resolve("python/.venv/bin/python3").toString());
+  }
+
+  private static void pythonSparkSubmit(String command) throws Exception {
+    requireVenv();
+    // As python/README.md runs it: after the venv's activation, with SPARK_LOCAL_IP exported.
+    Result r = shell("source python/.venv/bin/activate && spark-submit --properties-file spark-conf/local.conf"
+        + " --verbose --version", Map.of("SPARK_LOCAL_IP", "127.0.0.1"));
+    assertThat(r.exit()).as(r.output()).isZero();
+    assertThat(r.output()).contains("(spark.master,local[8])", "(spark.sql.streaming.realTimeMode.enabled,true)",
+        "version 4.2.0");
     Result help = shell("python/.venv/bin/python python/apps/fraud_alert_app.py --help", Map.of());
     assertThat(help.exit()).as(help.output()).isZero();
     for (String flag : List.of("--bootstrap", "--input", "--output", "--checkpoint")) {
