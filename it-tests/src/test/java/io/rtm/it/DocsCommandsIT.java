@@ -218,6 +218,25 @@ class DocsCommandsIT {
         .containsExactly("./demo.sh --seconds 15", "mvn -B verify -pl it-tests", "bench/run-benchmark.sh --quick");
   }
 
+  @Test
+  void theKubernetesTemplateShipsTheJarsTheBuildResolves() throws IOException {
+    // No Kubernetes cluster in CI: at least the image's jar list must name the versions a build uses.
+    String conf = Files.readString(root.resolve("spark-conf/kubernetes.conf"), StandardCharsets.UTF_8);
+    Matcher m = Pattern.compile("(?m)^spark\\.jars\\s+(\\S+)$").matcher(conf);
+    assertThat(m.find()).as("spark.jars in spark-conf/kubernetes.conf").isTrue();
+    List<String> listed = Arrays.stream(m.group(1).split(",")).map(u -> u.substring(u.lastIndexOf('/') + 1)).toList();
+    List<String> expected = new ArrayList<>();
+    expected.add(Sessions.pluginJar().getFileName().toString());
+    for (Path p : io.rtm.bench.harness.Classpaths.sparkRuntime()) {
+      String name = p.getFileName().toString();
+      if (name.startsWith("spark-sql-kafka-0-10_") || name.startsWith("spark-token-provider-kafka-0-10_")
+          || name.startsWith("kafka-clients-") || name.startsWith("commons-pool2-")) {
+        expected.add(name);
+      }
+    }
+    assertThat(listed).containsExactlyInAnyOrderElementsOf(expected);
+  }
+
   @TestFactory
   Stream<DynamicTest> theListedChecksRun() {
     return COMMANDS.values().stream().filter(e -> e.check() != null)
