@@ -2,8 +2,9 @@
 # The latency benchmark: every workload under every mode on one local broker; writes
 # bench/results/<timestamp>/results.md, results.json and plots/. See docs/benchmarks.md.
 #   bench/run-benchmark.sh [--quick] [--workloads ...] [--modes ...] [--rates 1000,10000]
-#                          [--warmup-s 10] [--window-s 10]
+#                          [--warmup-s 10] [--window-s 10] [--plan]
 # --quick checks that every mode's output is complete and correct (exit 1 otherwise), in <= 3 min.
+# --plan prints the runs the other flags select and exits, measuring nothing.
 # RTM_SKIP_BUILD=1 reuses the last build.
 set -euo pipefail
 cd "$(dirname "$0")/.."

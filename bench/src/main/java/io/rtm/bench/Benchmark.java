@@ -6,6 +6,7 @@ import io.rtm.bench.run.BenchmarkRunner;
 import io.rtm.bench.run.Plan;
 import io.rtm.bench.run.QuickVerdict;
 import io.rtm.bench.run.RunResult;
+import io.rtm.bench.run.RunSpec;
 import io.rtm.bench.spec.Mode;
 import io.rtm.bench.spec.Workload;
 import java.io.PrintStream;
@@ -29,6 +30,7 @@ import java.util.Set;
  * --rates 1000,10000       events/s
  * --warmup-s 10 --window-s 10
  * --results bench/results  --plugin-jar rtm-plugin/target/rtm-plugin-0.1.0-SNAPSHOT.jar
+ * --plan                   print the runs the other flags select and exit, measuring nothing
  * </pre>
  */
 public final class Benchmark {
@@ -41,8 +43,13 @@ public final class Benchmark {
   private Benchmark() {}
 
   public static void main(String[] argv) {
-    Flags flags = Flags.parse(argv, VALUES, Set.of("quick"));
+    Flags flags = Flags.parse(argv, VALUES, Set.of("quick", "plan"));
     Plan plan = plan(flags);
+    if (flags.has("plan")) {
+      // Lets the docs' commands be checked in CI (DocsCommandsIT) without their minutes of measuring.
+      printPlan(plan, System.out);
+      System.exit(0);
+    }
     Path pluginJar = Path.of(flags.value("plugin-jar", "rtm-plugin/target/rtm-plugin-0.1.0-SNAPSHOT.jar"));
     Outcome outcome = run(plan, pluginJar, Path.of(flags.value("results", "bench/results")), System.out);
     System.out.println("report: " + outcome.dir().resolve("results.md").toAbsolutePath());
@@ -65,6 +72,15 @@ public final class Benchmark {
     ReportWriter.write(dir, started, plan, results);
     progress.printf("%d runs in %.1f min%n", results.size(), (System.nanoTime() - t0) / 60e9);
     return new Outcome(dir, results, QuickVerdict.of(results));
+  }
+
+  static void printPlan(Plan plan, PrintStream out) {
+    List<RunSpec> specs = plan.specs();
+    out.printf("plan: %d runs%s%n", specs.size(), plan.quick() ? " (quick: exact event counts, output checked)" : "");
+    for (RunSpec spec : specs) {
+      out.printf("  %s: %d events/s, warm-up %d s, window %d s%n", spec.id(), spec.rate(),
+          spec.warmup().toSeconds(), spec.window().toSeconds());
+    }
   }
 
   static Plan plan(Flags flags) {

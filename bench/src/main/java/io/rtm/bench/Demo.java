@@ -37,9 +37,13 @@ import org.apache.spark.sql.streaming.Trigger;
  *
  * <p>{@code --pause-output-s N} writes the output to a second broker and freezes it (SIGSTOP) for N
  * seconds right after the warm-up: the run then reports the live heap (after each garbage
- * collection) before, during and after the pause, and checks that every kept event arrived once.
+ * collection) before, during and after the pause, and exits 1 unless every kept event arrived
+ * (duplicates are reported, not failed: the Kafka sink is at-least-once).
  *
  * <pre>--rate 10000 --seconds 60 --warmup-s 20 --trigger realtime|microbatch --epoch-ms 100 --pause-output-s 0</pre>
+ *
+ * <p>{@code --plan} checks the other flags, prints what the run would do and exits without
+ * starting anything (so CI can check the docs' demo commands, DocsCommandsIT).
  */
 public final class Demo {
   private static final Set<String> VALUES =
@@ -76,9 +80,21 @@ public final class Demo {
   }
 
   public static void main(String[] argv) throws Exception {
-    int exit = new Demo(Flags.parse(argv, VALUES, Set.of())).run();
+    Flags flags = Flags.parse(argv, VALUES, Set.of("plan"));
+    Demo demo = new Demo(flags);
+    if (flags.has("plan")) {
+      demo.printPlan();
+      System.exit(0);
+    }
+    int exit = demo.run();
     // Spark and the Kafka clients leave non-daemon threads behind; everything is closed by now.
     System.exit(exit);
+  }
+
+  private void printPlan() {
+    out.printf(Locale.ROOT, "plan: %s, %,d events/s for %d s, warm-up %d s%s%n",
+        realTime ? "real-time mode, " + epochMs + " ms epochs" : "stock micro-batch", rate, seconds, warmupSeconds,
+        pauseOutputSeconds > 0 ? ", output broker paused for " + pauseOutputSeconds + " s after the warm-up" : "");
   }
 
   private int run() throws Exception {
@@ -160,9 +176,8 @@ public final class Demo {
             t, generator.sent(), recorder.count(), commits.count(), ms(recent.p50Us()), ms(recent.p99Us()));
       }
       generator.stop();
-      if (pauseOutputSeconds > 0) {
-        reportPause(recorder, heap, generator.sent(), startUs, pauseAtMs, resumeAtMs, running);
-      }
+      long missing = pauseOutputSeconds > 0
+          ? reportPause(recorder, heap, generator.sent(), startUs, pauseAtMs, resumeAtMs, running) : 0;
       running.stop();
       LatencySummary summary = window(recorder, startUs, warmupSeconds, seconds);
       if (pauseOutputSeconds > 0) {
@@ -175,6 +190,10 @@ public final class Demo {
         reportByEpochPhase(recorder, startUs);
       }
       commits.close();
+      if (missing > 0) {
+        out.printf(Locale.ROOT, "FAILED: %,d kept events never arrived after the output broker came back%n", missing);
+        return 1;
+      }
       return summary.count() > 0 ? 0 : 1;
     }
   }
@@ -198,8 +217,12 @@ public final class Demo {
     }
   }
 
-  /** Waits for the backlog to drain, then prints the live heap per phase and the completeness check. */
-  private void reportPause(LatencyRecorder recorder, LiveHeapMonitor heap, long sent, long startUs,
+  /**
+   * Waits for the backlog to drain, then prints the live heap per phase and the completeness check.
+   *
+   * @return kept events that never arrived
+   */
+  private long reportPause(LatencyRecorder recorder, LiveHeapMonitor heap, long sent, long startUs,
       long pauseAtMs, long resumeAtMs, StreamingQuery running) throws InterruptedException {
     io.rtm.bench.harness.EventFactory events = new io.rtm.bench.harness.EventFactory(1, Workload.SHUFFLE.accounts());
     long expected = 0;
@@ -225,6 +248,7 @@ public final class Demo {
         heap.collections(resumeAtMs, now));
     out.printf(Locale.ROOT, "Completeness: %,d kept events sent, %,d distinct received, %,d missing, %,d duplicates%n",
         expected, recorder.distinctIds(), expected - recorder.distinctIds(), recorder.duplicateIds());
+    return expected - recorder.distinctIds();
   }
 
   /**

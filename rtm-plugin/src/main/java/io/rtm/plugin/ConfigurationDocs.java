@@ -7,6 +7,10 @@ import java.util.Map;
 
 /** Renders docs/configuration.md from the option declarations and the error conditions. */
 public final class ConfigurationDocs {
+  /** The command that rewrites docs/configuration.md; printed in it and in the test's failure. */
+  public static final String REGENERATE = "mvn -B -ntp -pl rtm-plugin -am test -Dtest=ConfigurationDocsTest"
+      + " -Dsurefire.failIfNoSpecifiedTests=false -Drtm.docs.update=true";
+
   private ConfigurationDocs() {}
 
   public static String render() {
@@ -14,7 +18,7 @@ public final class ConfigurationDocs {
     md.append("# Configuration\n\n")
         .append("Generated from `io.rtm.config.RtmOptions` and `error-conditions.json` by ")
         .append("`ConfigurationDocsTest`; do not edit by hand (run ")
-        .append("`mvn -pl rtm-plugin -am test -Drtm.docs.update=true`).\n\n")
+        .append("`").append(REGENERATE).append("`).\n\n")
         .append("Set keys like any Spark conf: `spark-defaults.conf`, `--conf`, or ")
         .append("`spark.conf.set(...)` before `start()`. Per-query keys are read when a query run starts.\n\n")
         .append("| key | default | since | meaning |\n|---|---|---|---|\n");
@@ -27,10 +31,16 @@ public final class ConfigurationDocs {
     }
     md.append("\n# Error conditions\n\n")
         .append("Every error the engine raises carries one of these conditions and its SQLSTATE ")
-        .append("(`SparkThrowable.getCondition()`, `getSqlState()`); the message says what to do.\n\n")
-        .append("| condition | SQLSTATE | message |\n|---|---|---|\n");
+        .append("(`SparkThrowable.getCondition()`, `getSqlState()`): when it is raised, what to do, and the ")
+        .append("message (placeholders in angle brackets).\n\n")
+        .append("| condition | SQLSTATE | raised | what to do | message |\n|---|---|---|---|---|\n");
     for (Map.Entry<String, String> e : RtmErrors.conditionTemplates().entrySet()) {
+      ErrorConditionGuide.Entry guide = ErrorConditionGuide.of(e.getKey());
+      if (guide == null) {
+        throw new IllegalStateException(e.getKey() + " has no entry in ErrorConditionGuide (when it is raised, what to do)");
+      }
       md.append("| `").append(e.getKey()).append("` | ").append(RtmErrors.sqlState(e.getKey())).append(" | ")
+          .append(escape(guide.raisedWhen())).append(" | ").append(escape(guide.whatToDo())).append(" | ")
           .append(escape(e.getValue())).append(" |\n");
     }
     return md.toString();

@@ -2,6 +2,7 @@ package io.rtm.plugin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rtm.plugin.errors.RtmErrors;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +21,24 @@ class ConfigurationDocsTest {
     }
     assertThat(Files.exists(DOC)).as("%s exists; create it with -Drtm.docs.update=true", DOC).isTrue();
     assertThat(Files.readString(DOC, StandardCharsets.UTF_8))
-        .as("docs/configuration.md is stale: run mvn -pl rtm-plugin -am test -Drtm.docs.update=true")
+        .as("docs/configuration.md is stale: run " + ConfigurationDocs.REGENERATE)
         .isEqualTo(rendered);
+  }
+
+  @Test
+  void theErrorGuideCoversExactlyTheConditionsOfTheErrorFile() {
+    assertThat(ErrorConditionGuide.conditions())
+        .containsExactlyInAnyOrderElementsOf(RtmErrors.conditionTemplates().keySet());
+  }
+
+  @Test
+  void troubleshootingInTuningMdNamesEveryErrorCondition() throws Exception {
+    String tuning = Files.readString(Paths.get("..", "docs", "tuning.md"), StandardCharsets.UTF_8);
+    int at = tuning.indexOf("## Troubleshooting");
+    assertThat(at).as("docs/tuning.md has a Troubleshooting section").isGreaterThanOrEqualTo(0);
+    String troubleshooting = tuning.substring(at);
+    assertThat(RtmErrors.conditionTemplates().keySet())
+        .allSatisfy(c -> assertThat(troubleshooting).as("docs/tuning.md, Troubleshooting").contains("`" + c + "`"));
   }
 
   @Test
