@@ -27,6 +27,7 @@ final class AggregationBuffers {
   private final List<TypedImperativeAggregate<Object>> typed = new ArrayList<>();
   private final UnsafeProjection toStored;
   private final boolean inPlace;
+  private final FieldReader fields;
 
   @SuppressWarnings("unchecked")
   AggregationBuffers(AggregateFunction[] functions, StructType bufferSchema) {
@@ -45,10 +46,12 @@ final class AggregationBuffers {
       mutable &= UnsafeRow.isMutable(type);
     }
     this.inPlace = mutable;
+    this.fields = new FieldReader(types);
   }
 
-  DataType type(int field) {
-    return types[field];
+  /** Field {@code field} of a stored buffer. */
+  Object field(UnsafeRow stored, int field) {
+    return fields.get(stored, field);
   }
 
   /** A working buffer for {@link #load} and {@link #store}; reuse it for every group. */
@@ -67,11 +70,11 @@ final class AggregationBuffers {
       return;
     }
     for (int i = 0; i < types.length; i++) {
-      working.update(i, stored.isNullAt(i) ? null : stored.get(i, types[i]));
+      working.update(i, fields.get(stored, i));
     }
     for (TypedImperativeAggregate<Object> t : typed) {
       int offset = t.mutableAggBufferOffset();
-      byte[] bytes = (byte[]) working.get(offset, types[offset]);
+      byte[] bytes = (byte[]) fields.get(working, offset);
       working.update(offset, bytes == null ? t.createAggregationBuffer() : t.deserialize(bytes));
     }
   }

@@ -49,6 +49,7 @@ final class EpochSessionAggregation implements EpochStatefulTask.RowOperator {
   private final UnsafeProjection groupOf;
   private final int groupFields;
   private final DataType[] groupTypes;
+  private final FieldReader groupReader;
   private final UnsafeProjection toStateKey;
   private final UnsafeProjection toStateValue;
   private final UnsafeProjection toGroupingKey;
@@ -81,6 +82,7 @@ final class EpochSessionAggregation implements EpochStatefulTask.RowOperator {
     List<Attribute> groups = CollectionConverters.asJava(groupsWithoutSession);
     this.groupFields = groups.size();
     this.groupTypes = groups.stream().map(Attribute::dataType).toArray(DataType[]::new);
+    this.groupReader = new FieldReader(groupTypes);
     StructType keySchema = new StructType();
     for (Attribute g : groups) {
       keySchema = keySchema.add(g.name(), g.dataType(), g.nullable());
@@ -162,7 +164,7 @@ final class EpochSessionAggregation implements EpochStatefulTask.RowOperator {
     GenericInternalRow value = new GenericInternalRow(1 + stored.numFields());
     value.update(0, end);
     for (int i = 0; i < stored.numFields(); i++) {
-      value.update(i + 1, stored.isNullAt(i) ? null : stored.get(i, buffers.type(i)));
+      value.update(i + 1, buffers.field(stored, i));
     }
     UnsafeRow key = stateKey(group, start).copy();
     store.put(key, toStateValue.apply(value), STATE);
@@ -216,7 +218,7 @@ final class EpochSessionAggregation implements EpochStatefulTask.RowOperator {
   private UnsafeRow stateKey(UnsafeRow group, long start) {
     GenericInternalRow k = new GenericInternalRow(groupFields + 1);
     for (int i = 0; i < groupFields; i++) {
-      k.update(i, group.isNullAt(i) ? null : group.get(i, groupTypes[i]));
+      k.update(i, groupReader.get(group, i));
     }
     k.update(groupFields, start);
     return toStateKey.apply(k);
@@ -225,7 +227,7 @@ final class EpochSessionAggregation implements EpochStatefulTask.RowOperator {
   private UnsafeRow groupOf(UnsafeRow stateKey) {
     GenericInternalRow g = new GenericInternalRow(groupFields);
     for (int i = 0; i < groupFields; i++) {
-      g.update(i, stateKey.isNullAt(i) ? null : stateKey.get(i, groupTypes[i]));
+      g.update(i, groupReader.get(stateKey, i));
     }
     return groupProjection().apply(g).copy();
   }
@@ -246,7 +248,7 @@ final class EpochSessionAggregation implements EpochStatefulTask.RowOperator {
       if (i == sessionPosition) {
         k.update(i, new GenericInternalRow(new Object[] {start, end}));
       } else {
-        k.update(i, group.isNullAt(g) ? null : group.get(g, groupTypes[g]));
+        k.update(i, groupReader.get(group, g));
         g++;
       }
     }
