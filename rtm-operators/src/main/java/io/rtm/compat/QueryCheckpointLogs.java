@@ -48,6 +48,14 @@ public final class QueryCheckpointLogs {
     return latest.isDefined() ? (Long) latest.get() : -1L;
   }
 
+  /**
+   * Whether {@code epoch} is in the commit log. The log's own cache answers for recent epochs, and a
+   * miss is one file lookup; {@link #lastCommittedEpoch} lists and stats the whole log directory.
+   */
+  public boolean isCommitted(long epoch) {
+    return epoch >= 0 && query.commitLog().get(epoch).isDefined();
+  }
+
   /** The first source's offsets recorded for {@code epoch} as JSON, "" when the log has none. */
   public String firstSourceOffsetsAt(long epoch) {
     if (epoch < 0) {

@@ -37,6 +37,8 @@ final class EpochProgressReporter implements AutoCloseable {
   private static final long POLL_MS = 20;
   /** Figures are sent before the epoch commits, so they are normally there; this bounds a lost one. */
   static final long STATS_WAIT_MS = 500;
+  /** Polls between two listings of the commit log, which find epochs purged before they were seen. */
+  private static final int POLLS_PER_LISTING = 50;
 
   private final QueryCheckpointLogs logs;
   private final String runId;
@@ -45,6 +47,7 @@ final class EpochProgressReporter implements AutoCloseable {
   private final Thread thread;
   private long lastReported;
   private long lastCommitMs;
+  private int pollsWithoutCommit;
 
   private EpochProgressReporter(QueryCheckpointLogs logs, String runId, long startEpoch, EpochStatsCollector stats,
       RealTimeMetrics metrics) {
@@ -68,7 +71,7 @@ final class EpochProgressReporter implements AutoCloseable {
   private void loop() {
     try {
       while (!Thread.currentThread().isInterrupted()) {
-        long committed = logs.lastCommittedEpoch();
+        long committed = lastCommitted();
         // Epochs seen committed in one poll share one deadline: a reporter that fell behind catches up.
         long statsDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STATS_WAIT_MS);
         for (long epoch = lastReported + 1; epoch <= committed; epoch++) {
@@ -83,6 +86,23 @@ final class EpochProgressReporter implements AutoCloseable {
       // Progress is advisory: a failed report must not touch the query.
       LOG.warn("Real-time run {}: epoch progress reports stopped", runId, e);
     }
+  }
+
+  /**
+   * The last committed epoch, found by asking for the next ones in turn: a driver thread listing
+   * the commit log every poll cost a few percent of a 2-core machine's CPU.
+   */
+  private long lastCommitted() {
+    long epoch = lastReported;
+    while (logs.isCommitted(epoch + 1)) {
+      epoch++;
+    }
+    if (epoch > lastReported) {
+      pollsWithoutCommit = 0;
+      return epoch;
+    }
+    // Spark purges old log entries; a reporter that fell that far behind finds the next one by listing.
+    return ++pollsWithoutCommit % POLLS_PER_LISTING == 0 ? logs.lastCommittedEpoch() : lastReported;
   }
 
   /** The figures of one epoch, in the form progress reports and the metrics system both use. */
