@@ -93,9 +93,17 @@ public final class EventGenerator implements AutoCloseable {
 
   /** Sends at the configured rate for {@code duration}, event time = send time; then flushes. */
   public void runFor(Duration duration) {
+    runFor(duration, ratePerSec);
+  }
+
+  /**
+   * Sends at {@code rate} for {@code duration}, continuing this generator's ids: a rate search
+   * calls it once per step on one generator, so the query sees one stream at stepped rates.
+   */
+  public void runFor(Duration duration, int rate) {
     running = true;
     try {
-      paced(System.nanoTime() + duration.toNanos());
+      paced(System.nanoTime() + duration.toNanos(), rate);
     } finally {
       running = false;
       producer.flush();
@@ -108,7 +116,7 @@ public final class EventGenerator implements AutoCloseable {
       throw new IllegalStateException("already started");
     }
     running = true;
-    asyncThread = new Thread(() -> paced(System.nanoTime() + FOREVER_NANOS), "event-generator");
+    asyncThread = new Thread(() -> paced(System.nanoTime() + FOREVER_NANOS, ratePerSec), "event-generator");
     asyncThread.setDaemon(true);
     asyncThread.start();
   }
@@ -170,8 +178,8 @@ public final class EventGenerator implements AutoCloseable {
     producer.close(Duration.ofSeconds(10));
   }
 
-  private void paced(long deadlineNanos) {
-    RatePacer pacer = new RatePacer(ratePerSec);
+  private void paced(long deadlineNanos, int rate) {
+    RatePacer pacer = new RatePacer(rate);
     try {
       while (running && pacer.awaitNext(deadlineNanos)) {
         send(nextId.getAndIncrement(), null);

@@ -26,14 +26,29 @@ final class MarkdownReport {
     md.append("Machine: ").append(machine.describe()).append(".\n\n");
     md.append(method(plan)).append("\n");
     for (Workload w : plan.workloads()) {
+      if (results.stream().noneMatch(r -> r.spec().workload() == w)) {
+        continue;
+      }
       md.append("## ").append(w.id()).append(": ").append(w.description()).append("\n\n");
       md.append("| mode | rate/s | p50 | p90 | p99 | p99.9 | max (ms) | out/s | in/s | epochs in window |"
-          + " peak heap MiB | peak RSS MiB | p99 ÷ micro-batch | out/s ÷ micro-batch |\n");
-      md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+          + " peak heap MiB | peak RSS MiB | p99 ÷ micro-batch | out/s ÷ micro-batch |"
+          + (w.stateful() ? " state rows | state MiB |" : "") + "\n");
+      md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+          + (w.stateful() ? "---:|---:|" : "") + "\n");
       for (RunResult r : results) {
         if (r.spec().workload() == w) {
-          md.append(row(r, baseline(results, r))).append("\n");
+          md.append(row(r, baseline(results, r)));
+          if (w.stateful()) {
+            md.append(" ").append(r.state().known() ? Long.toString(r.state().rows()) : DASH).append(" | ")
+                .append(r.state().known() ? Formats.mib(r.state().memoryBytes()) : DASH).append(" |");
+          }
+          md.append("\n");
         }
+      }
+      if (w.stateful()) {
+        md.append("\nState: rows and memory summed over the query's stateful operators in its last"
+            + " `StreamingQueryProgress` (`stateOperators[].numRowsTotal`, `memoryUsedBytes`), read just before the"
+            + " stop; the plugin reports them per epoch, micro-batch per batch; Flink and the relay report none here.\n");
       }
       md.append("\n");
       md.append(FlinkComparison.table(w, results));
@@ -72,6 +87,7 @@ final class MarkdownReport {
     s.append("- `microbatch` sets no trigger, `microbatch-0s` sets `ProcessingTime(\"0 seconds\")`: Spark's default trigger is exactly that,"
         + " so the two rows show the run-to-run noise. `realtime` (5-minute batches) is measured inside its first batch, where no batch boundary falls.\n");
     s.append("- Peak heap: the driver JVM's highest heap occupancy (sampled every 50 ms and before every GC); peak RSS: `VmHWM`. `-Xmx2g`, G1.\n");
+    s.append("- State rows / state MiB (stateful workloads): the last progress's state operators, summed (Spark modes only).\n");
     s.append("- out/s counts output records in the window (aggregations emit one per updated group); in/s is the generator's rate.\n");
     if (plan.modes().stream().anyMatch(m -> m.engine() == Mode.Engine.FLINK)) {
       s.append("- `flink-*`: Apache Flink ").append(flinkVersion()).append(" DataStream jobs on a local mini cluster in the mode's JVM"

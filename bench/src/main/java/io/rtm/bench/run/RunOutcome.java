@@ -40,7 +40,7 @@ final class RunOutcome {
     OutputCheck check = spec.checksOutput() ? check(spec, recorder.values(), primed, sent, events) : null;
     return new RunResult(spec, status, error, message, null, latency, sent, sent / sentSeconds, received,
         result.path("peak_heap_bytes").asLong(-1), result.path("peak_rss_bytes").asLong(-1),
-        inWindow, commits.length, from, to, check, samples, commits);
+        inWindow, commits.length, from, to, check, samples, commits, StateSize.of(result));
   }
 
   /**
