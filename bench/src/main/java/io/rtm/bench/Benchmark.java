@@ -24,7 +24,8 @@ import java.util.Set;
  *
  * <pre>
  * --quick                  correctness smoke test (exit 1 unless every output is complete)
- * --workloads a,b          of stateless, shuffle, aggregation, fraud, fraud-final, join (default all)
+ * --workloads a,b          of stateless, shuffle, aggregation, fraud, fraud-final, join (default all;
+ *                          named workloads run under every mode named, even in quick mode)
  * --modes a,b              of plugin-100ms, plugin-1s, plugin-10s, microbatch, microbatch-0s,
  *                          continuous, realtime, realtime-5s, relay, flink-100ms, flink-1s,
  *                          flink-10s (default all)
@@ -89,6 +90,9 @@ public final class Benchmark {
     Duration warmup = Duration.ofMillis((long) (flags.doubleValue("warmup-s", base.warmup().toMillis() / 1e3) * 1000));
     Duration window = Duration.ofMillis((long) (flags.doubleValue("window-s", base.window().toMillis() / 1e3) * 1000));
     Plan plan = base.with(workloads, modes, rates, warmup, window);
+    if (flags.list("workloads", null) != null) {
+      plan = plan.withoutModeLimits();
+    }
     if (flags.has("search-rate")) {
       if (plan.quick()) {
         throw new IllegalArgumentException("--search-rate measures rates; --quick checks output: run them apart");

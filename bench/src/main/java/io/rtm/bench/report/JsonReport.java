@@ -30,6 +30,19 @@ final class JsonReport {
         "only_modes", plan.onlyModes().entrySet().stream().collect(java.util.stream.Collectors.toMap(
             e -> e.getKey().id(), e -> e.getValue().stream().map(m -> m.id()).toList()))));
     root.put("runs", results.stream().map(JsonReport::run).toList());
+    root.put("cross_mode_checks", io.rtm.bench.run.CrossModeCheck.of(results).stream().map(c -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("workload", c.workload().id());
+      m.put("rate_per_s", c.rate());
+      m.put("modes", c.modes().stream().map(x -> x.id()).toList());
+      m.put("reference", c.reference().id());
+      m.put("keys", c.rows());
+      m.put("agree", c.agree());
+      Map<String, String> diffs = new LinkedHashMap<>();
+      c.differences().forEach((mode, d) -> diffs.put(mode.id(), d));
+      m.put("differences", diffs);
+      return m;
+    }).toList());
     if (plan.searches()) {
       var s = plan.search();
       root.put("search", Map.of("rates", s.ladder(), "settle_s", s.settle().toMillis() / 1e3,

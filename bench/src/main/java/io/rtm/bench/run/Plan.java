@@ -58,6 +58,15 @@ public record Plan(
   }
 
   /**
+   * Without the per-workload restriction of the mode list: when the caller names the workloads,
+   * each runs under every mode named (the quick mode's running count under the plugin and
+   * micro-batch too, to compare their final counts with Flink's).
+   */
+  public Plan withoutModeLimits() {
+    return new Plan(quick, workloads, modes, rates, warmup, window, quickEvents, Map.of(), search);
+  }
+
+  /**
    * The same workloads and modes, searched for their sustainable rate instead of measured at fixed
    * rates; {@code warmup} is then the warm-up at the search's start rate.
    */

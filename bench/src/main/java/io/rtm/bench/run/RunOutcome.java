@@ -40,7 +40,8 @@ final class RunOutcome {
     OutputCheck check = spec.checksOutput() ? check(spec, recorder.values(), primed, sent, events) : null;
     return new RunResult(spec, status, error, message, null, latency, sent, sent / sentSeconds, received,
         result.path("peak_heap_bytes").asLong(-1), result.path("peak_rss_bytes").asLong(-1),
-        inWindow, commits.length, from, to, check, samples, commits, StateSize.of(result));
+        inWindow, commits.length, from, to, check, samples, commits, StateSize.of(result),
+        spec.checksOutput() ? FinalOutput.of(spec.workload(), recorder.values(), primed, events) : null);
   }
 
   /**

@@ -11,6 +11,7 @@ import io.rtm.bench.harness.LatencySummary;
  * @param epochsInWindow epoch or batch commits inside the measured window
  * @param commitsSec commit times in seconds after the generator started
  * @param state the query's state at the end of the run ({@link StateSize#NONE} if not reported)
+ * @param finalOutput what a checked run's output came to, for {@link CrossModeCheck}; null if none
  */
 public record RunResult(
     RunSpec spec,
@@ -31,7 +32,8 @@ public record RunResult(
     OutputCheck check,
     WindowedLatency samples,
     double[] commitsSec,
-    StateSize state) {
+    StateSize state,
+    FinalOutput finalOutput) {
 
   /** Without a state size (stateless workloads, engines that report none). */
   public RunResult(RunSpec spec, Status status, String error, String message, String foundAt, LatencySummary latency,
@@ -39,7 +41,7 @@ public record RunResult(
       int epochsTotal, double windowFromSec, double windowToSec, OutputCheck check, WindowedLatency samples,
       double[] commitsSec) {
     this(spec, status, error, message, foundAt, latency, sent, inputPerSec, received, peakHeapBytes, peakRssBytes,
-        epochsInWindow, epochsTotal, windowFromSec, windowToSec, check, samples, commitsSec, StateSize.NONE);
+        epochsInWindow, epochsTotal, windowFromSec, windowToSec, check, samples, commitsSec, StateSize.NONE, null);
   }
 
   /** How a cell ended. */
