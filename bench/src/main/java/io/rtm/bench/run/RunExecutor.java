@@ -139,7 +139,8 @@ public final class RunExecutor implements AutoCloseable {
             .sampleCapacity(expectedSamples)
             .start();
         EventGenerator generator = new EventGenerator(
-            broker.bootstrapServers(), in, spec.rate(), spec.workload().accounts(), SEED)) {
+            broker.bootstrapServers(), in, spec.rate(), spec.workload().accounts(), SEED)
+            .recordSendTimes(spec.checksOutput() ? spec.exactEvents() : 0)) {
       long primed = prime(broker.bootstrapServers(), spec.workload(), spec.rate(), in, recorder, child);
       if (primed < 0) {
         NotRun why = noOutput(child);
@@ -153,16 +154,18 @@ public final class RunExecutor implements AutoCloseable {
         generator.stop();
       }
       double sentSeconds = (WallClock.epochMicros() - generatorStartUs) / 1e6;
-      if (!died && spec.checksOutput() && spec.workload() == Workload.AGGREGATION) {
+      if (!died && spec.checksOutput()
+          && (spec.workload() == Workload.AGGREGATION || spec.workload() == Workload.FRAUD_FINAL)) {
         Drain.untilCountsComplete(
-            () -> RunOutcome.check(spec, recorder.values(), primed, generator.sent(), generator.events()),
+            () -> RunOutcome.check(spec, recorder.values(), primed, generator.sent(), generator.events(),
+                generator::sendMicros),
             spec, child.failed());
       } else if (!died && spec.checksOutput()) {
         Drain.untilComplete(recorder, generator.sent(), spec, child.failed());
       }
       JsonNode result = child.stop(STOP_TIMEOUT);
       return RunOutcome.of(spec, result, recorder, primed, generator.sent(), sentSeconds, generatorStartUs,
-          generator.events());
+          generator.events(), generator::sendMicros);
     }
   }
 
