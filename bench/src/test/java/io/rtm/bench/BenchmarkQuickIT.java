@@ -1,7 +1,9 @@
 package io.rtm.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
+import io.rtm.bench.run.CrossModeCheck;
 import io.rtm.bench.run.Plan;
 import io.rtm.bench.run.RunResult;
 import io.rtm.bench.spec.Mode;
@@ -34,6 +36,10 @@ class BenchmarkQuickIT {
         .containsExactly(Workload.STATELESS, Workload.SHUFFLE, Workload.AGGREGATION);
     assertThat(outcome.results()).filteredOn(r -> r.spec().mode() == Mode.FLINK_100MS)
         .allMatch(r -> r.epochsTotal() > 0, "reported completed checkpoints");
+    // The modes' final outputs agree with each other, not only each with the expected output.
+    assertThat(CrossModeCheck.of(outcome.results()))
+        .extracting(c -> c.workload(), c -> c.modes().size(), CrossModeCheck::agree)
+        .containsExactly(tuple(Workload.STATELESS, 4, true), tuple(Workload.SHUFFLE, 4, true));
     assertThat(outcome.dir().resolve("results.md")).isRegularFile();
     assertThat(outcome.dir().resolve("results.json")).isRegularFile();
     assertThat(outcome.dir().resolve("plots/cdf-shuffle-500.png")).isRegularFile();

@@ -187,7 +187,8 @@ final class MarkdownReport {
     if (!crossChecks.isEmpty()) {
       s.append("\nFinal outputs compared across modes (same measured events in every run; per-event workloads: each"
           + " output event's id, account and merchant; aggregation: each account's last count and total over the measured"
-          + " events, priming events taken out; the fraud queries are not compared, see docs/benchmarks.md):\n\n");
+          + " events, priming events taken out. fraud-final's windows are of wall-clock event time, so each run is checked against its own"
+          + " input's closed windows in the table above instead; fraud's updates are not compared; see docs/benchmarks.md):\n\n");
       s.append("| workload | rate/s | modes | reference | keys | verdict |\n|---|---:|---|---|---:|---|\n");
       for (var c : crossChecks) {
         s.append("| ").append(c.workload().id()).append(" | ").append(c.rate()).append(" | ")
