@@ -40,7 +40,7 @@ final class MarkdownReport {
           md.append(row(r, baseline(results, r)));
           if (w.stateful()) {
             md.append(" ").append(r.state().known() ? Long.toString(r.state().rows()) : DASH).append(" | ")
-                .append(r.state().known() ? Formats.mib(r.state().memoryBytes()) : DASH).append(" |");
+                .append(r.state().known() ? Formats.mibFine(r.state().memoryBytes()) : DASH).append(" |");
           }
           md.append("\n");
         }
@@ -48,7 +48,8 @@ final class MarkdownReport {
       if (w.stateful()) {
         md.append("\nState: rows and memory summed over the query's stateful operators in its last"
             + " `StreamingQueryProgress` (`stateOperators[].numRowsTotal`, `memoryUsedBytes`), read just before the"
-            + " stop; the plugin reports them per epoch, micro-batch per batch; Flink and the relay report none here.\n");
+            + " stop (so possibly one epoch or batch before the last); the plugin reports them per epoch, micro-batch per"
+            + " batch; Flink and the relay report none here.\n");
       }
       md.append("\n");
       md.append(FlinkComparison.table(w, results));

@@ -92,7 +92,7 @@ final class SearchReport {
     return head + String.join(" | ", shown(r), p99, out, r.stopReason().replace("|", "/"),
         Formats.mib(r.peakHeapBytes()), Formats.mib(r.peakRssBytes()),
         r.state().known() ? Long.toString(r.state().rows()) : DASH,
-        r.state().known() ? Formats.mib(r.state().memoryBytes()) : DASH, vsMicroBatch, vsFlink) + " |";
+        r.state().known() ? Formats.mibFine(r.state().memoryBytes()) : DASH, vsMicroBatch, vsFlink) + " |";
   }
 
   private static Optional<SearchResult> find(List<SearchResult> all, Workload w, Mode m) {

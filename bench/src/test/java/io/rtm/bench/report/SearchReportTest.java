@@ -57,7 +57,7 @@ class SearchReportTest {
 
     // plugin 10,000 / micro-batch 20,000; plugin 10,000 / Flink >= 10,000 (Flink was generator-bound)
     assertThat(md).contains("| aggregation | plugin-100ms | 10000 | 30.0 | 9000 | 20000/s: lag growing");
-    assertThat(md).contains("| 10000 | 5 | 0.50× | 1.00× (bound) |");
+    assertThat(md).contains("| 10000 | 5.00 | 0.50× | 1.00× (bound) |");
     assertThat(md).contains("| aggregation | flink-100ms | ≥ 10000 |");
   }
 }
