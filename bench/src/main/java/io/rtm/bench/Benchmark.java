@@ -7,6 +7,8 @@ import io.rtm.bench.run.Plan;
 import io.rtm.bench.run.QuickVerdict;
 import io.rtm.bench.run.RunResult;
 import io.rtm.bench.run.RunSpec;
+import io.rtm.bench.search.RateSearch;
+import io.rtm.bench.search.SearchResult;
 import io.rtm.bench.spec.Mode;
 import io.rtm.bench.spec.Workload;
 import java.io.PrintStream;
@@ -23,27 +25,35 @@ import java.util.Set;
  *
  * <pre>
  * --quick                  correctness smoke test (exit 1 unless every output is complete)
- * --workloads a,b          of stateless, shuffle, aggregation, fraud, fraud-final, join (default all)
+ * --workloads a,b          of stateless, shuffle, aggregation, fraud, fraud-final, join (default all;
+ *                          named workloads run under every mode named, even in quick mode)
  * --modes a,b              of plugin-100ms, plugin-1s, plugin-10s, microbatch, microbatch-0s,
  *                          continuous, realtime, realtime-5s, relay, flink-100ms, flink-1s,
  *                          flink-10s (default all)
  * --rates 1000,10000       events/s
  * --warmup-s 10 --window-s 10
+ * --search-rate            search each workload and mode for its highest sustainable rate instead
+ *                          of measuring fixed rates (see docs/benchmarks.md), with
+ *   --search-start 5000 --search-factor 1.5 --search-max 200000   the rates tried
+ *   --search-settle-s 3 --search-step-s 8   each step: settle (not judged), then the judged window
+ *   --search-p99-ms 1000   p99 bound of a sustainable step
+ *   --search-lag-growth 0.1   lag growth allowed over a window, as a fraction of the window
  * --results bench/results  --plugin-jar rtm-plugin/target/rtm-plugin-0.1.0-SNAPSHOT.jar
  * --plan                   print the runs the other flags select and exit, measuring nothing
  * </pre>
  */
 public final class Benchmark {
   private static final Set<String> VALUES =
-      Set.of("workloads", "modes", "rates", "warmup-s", "window-s", "results", "plugin-jar");
+      Set.of("workloads", "modes", "rates", "warmup-s", "window-s", "results", "plugin-jar", "search-start",
+          "search-factor", "search-max", "search-settle-s", "search-step-s", "search-p99-ms", "search-lag-growth");
 
   /** What a run left: its folder, every cell's result, and (quick mode) the verdict. */
-  public record Outcome(Path dir, List<RunResult> results, QuickVerdict verdict) {}
+  public record Outcome(Path dir, List<RunResult> results, List<SearchResult> searches, QuickVerdict verdict) {}
 
   private Benchmark() {}
 
   public static void main(String[] argv) {
-    Flags flags = Flags.parse(argv, VALUES, Set.of("quick", "plan"));
+    Flags flags = Flags.parse(argv, VALUES, Set.of("quick", "plan", "search-rate"));
     Plan plan = plan(flags);
     if (flags.has("plan")) {
       // Lets the docs' commands be checked in CI (DocsCommandsIT) without their minutes of measuring.
@@ -68,10 +78,12 @@ public final class Benchmark {
     String started = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     Path dir = resultsRoot.resolve(started + (plan.quick() ? "-quick" : ""));
     long t0 = System.nanoTime();
-    List<RunResult> results = new BenchmarkRunner(plan, pluginJar.toAbsolutePath(), dir, progress).run();
-    ReportWriter.write(dir, started, plan, results);
-    progress.printf("%d runs in %.1f min%n", results.size(), (System.nanoTime() - t0) / 60e9);
-    return new Outcome(dir, results, QuickVerdict.of(results));
+    BenchmarkRunner runner = new BenchmarkRunner(plan, pluginJar.toAbsolutePath(), dir, progress);
+    List<RunResult> results = plan.searches() ? List.of() : runner.run();
+    List<SearchResult> searches = plan.searches() ? runner.search() : List.of();
+    ReportWriter.write(dir, started, plan, results, searches);
+    progress.printf("%d runs in %.1f min%n", results.size() + searches.size(), (System.nanoTime() - t0) / 60e9);
+    return new Outcome(dir, results, searches, QuickVerdict.of(results));
   }
 
   static void printPlan(Plan plan, PrintStream out) {
@@ -93,6 +105,29 @@ public final class Benchmark {
         ? base.rates() : flags.list("rates", null).stream().map(Integer::parseInt).toList();
     Duration warmup = Duration.ofMillis((long) (flags.doubleValue("warmup-s", base.warmup().toMillis() / 1e3) * 1000));
     Duration window = Duration.ofMillis((long) (flags.doubleValue("window-s", base.window().toMillis() / 1e3) * 1000));
-    return base.with(workloads, modes, rates, warmup, window);
+    Plan plan = base.with(workloads, modes, rates, warmup, window);
+    if (flags.list("workloads", null) != null) {
+      plan = plan.withoutModeLimits();
+    }
+    if (flags.has("search-rate")) {
+      if (plan.quick()) {
+        throw new IllegalArgumentException("--search-rate measures rates; --quick checks output: run them apart");
+      }
+      plan = plan.searching(rateSearch(flags));
+    }
+    return plan;
+  }
+
+  static RateSearch rateSearch(Flags flags) {
+    RateSearch d = RateSearch.defaults();
+    return new RateSearch(
+        flags.intValue("search-start", d.startRate()),
+        flags.doubleValue("search-factor", d.factor()),
+        flags.intValue("search-max", d.maxRate()),
+        Duration.ofMillis((long) (flags.doubleValue("search-settle-s", d.settle().toMillis() / 1e3) * 1000)),
+        Duration.ofMillis((long) (flags.doubleValue("search-step-s", d.window().toMillis() / 1e3) * 1000)),
+        (long) (flags.doubleValue("search-p99-ms", d.p99BoundUs() / 1e3) * 1000),
+        flags.doubleValue("search-lag-growth", d.lagGrowthFraction()),
+        d.minLagGrowth());
   }
 }

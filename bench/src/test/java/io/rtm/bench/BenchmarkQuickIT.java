@@ -1,12 +1,17 @@
 package io.rtm.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
+import io.rtm.bench.run.CrossModeCheck;
 import io.rtm.bench.run.Plan;
 import io.rtm.bench.run.RunResult;
+import io.rtm.bench.search.RateSearch;
 import io.rtm.bench.spec.Mode;
 import io.rtm.bench.spec.Workload;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,9 +39,45 @@ class BenchmarkQuickIT {
         .containsExactly(Workload.STATELESS, Workload.SHUFFLE, Workload.AGGREGATION);
     assertThat(outcome.results()).filteredOn(r -> r.spec().mode() == Mode.FLINK_100MS)
         .allMatch(r -> r.epochsTotal() > 0, "reported completed checkpoints");
+    // The modes' final outputs agree with each other, not only each with the expected output.
+    assertThat(CrossModeCheck.of(outcome.results()))
+        .extracting(c -> c.workload(), c -> c.modes().size(), CrossModeCheck::agree)
+        .containsExactly(tuple(Workload.STATELESS, 4, true), tuple(Workload.SHUFFLE, 4, true));
     assertThat(outcome.dir().resolve("results.md")).isRegularFile();
     assertThat(outcome.dir().resolve("results.json")).isRegularFile();
     assertThat(outcome.dir().resolve("plots/cdf-shuffle-500.png")).isRegularFile();
     assertThat(outcome.dir().resolve("plots/versus-stateless-500-plugin-100ms-flink-100ms.png")).isRegularFile();
+  }
+
+  /**
+   * The sustainable-rate search end to end in its smallest form: the relay (no Spark, seconds to
+   * start), two short steps. It asserts that the search ran its steps and reported them, not which
+   * rate was sustainable (that would be a timing); its verdict logic is unit-tested.
+   */
+  @Test
+  @Timeout(value = 2, unit = TimeUnit.MINUTES)
+  void theRateSearchRunsItsStepsAndReportsThem() {
+    Path pluginJar = Path.of(System.getProperty("rtm.plugin.jar", "../rtm-plugin/target/rtm-plugin-0.1.0-SNAPSHOT.jar"));
+    Path results = Path.of(System.getProperty("rtm.bench.work.dir", "target/bench-it"));
+    RateSearch search = new RateSearch(1_000, 2, 2_000, Duration.ofSeconds(1), Duration.ofSeconds(2), 1_000_000, 0.1,
+        Duration.ofMillis(250));
+    Plan plan = Plan.fullPlan()
+        .with(List.of(Workload.STATELESS), List.of(Mode.RELAY), List.of(1_000), Duration.ofSeconds(2), Duration.ZERO)
+        .searching(search);
+
+    Benchmark.Outcome outcome = Benchmark.run(plan, pluginJar, results, System.out);
+
+    assertThat(outcome.results()).isEmpty();
+    assertThat(outcome.searches()).singleElement().satisfies(r -> {
+      assertThat(r.status()).isEqualTo(RunResult.Status.OK);
+      assertThat(r.steps()).isNotEmpty();
+      assertThat(r.steps().get(0).rate()).isEqualTo(1_000);
+      assertThat(r.steps()).allSatisfy(step -> {
+        assertThat(step.offeredPerSec()).isPositive();
+        assertThat(step.latency().count()).isPositive();
+      });
+    });
+    assertThat(outcome.dir().resolve("results.md")).content().contains("## Sustainable rate", "Steps of stateless / relay");
+    assertThat(outcome.dir().resolve("results.json")).content().contains("\"searches\"");
   }
 }

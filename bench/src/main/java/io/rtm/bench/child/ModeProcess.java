@@ -50,6 +50,12 @@ public final class ModeProcess {
     result.putAll(died == null ? Map.of("status", "ok") : failure(run, "run", died));
     result.putAll(memory(heap));
     List<CommitLogWatcher.Commit> commits = run.commits();
+    try {
+      result.putAll(run.finalMetrics());
+    } catch (RuntimeException e) {
+      // Only a report column is lost.
+      e.printStackTrace();
+    }
     run.stop();
     result.put("commits", commits.stream().map(c -> new long[] {c.epoch(), c.atMs()}).toList());
     ChildProtocol.emit(out, ChildProtocol.RESULT, result);

@@ -24,6 +24,15 @@ interface ModeRun {
     return ErrorLabel.message(t);
   }
 
+  /**
+   * Numbers the engine reports about the run, for the {@code result} event, read just before
+   * {@link #stop()}: Spark's state size ({@code state_rows}, {@code state_memory_bytes}); none by
+   * default.
+   */
+  default java.util.Map<String, Object> finalMetrics() {
+    return java.util.Map.of();
+  }
+
   /** Stops the run and releases everything it holds. */
   void stop();
 }

@@ -14,6 +14,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.DataStreamWriter;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryException;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
+import org.apache.spark.sql.streaming.StateOperatorProgress;
 
 /** A workload as a Spark streaming query, Kafka to Kafka, in this JVM's local-mode driver. */
 final class SparkRun implements ModeRun {
@@ -56,6 +58,26 @@ final class SparkRun implements ModeRun {
   @Override
   public List<CommitLogWatcher.Commit> commits() {
     return commits == null ? List.of() : commits.commits();
+  }
+
+  /**
+   * The state of the last progress: rows and memory summed over the stateful operators. The
+   * plugin fills {@code stateOperators} per epoch, stock micro-batch per batch; a stateless query
+   * has none, and then nothing is reported.
+   */
+  @Override
+  public java.util.Map<String, Object> finalMetrics() {
+    StreamingQueryProgress progress = query == null ? null : query.lastProgress();
+    if (progress == null || progress.stateOperators() == null || progress.stateOperators().length == 0) {
+      return java.util.Map.of();
+    }
+    long rows = 0;
+    long memory = 0;
+    for (StateOperatorProgress op : progress.stateOperators()) {
+      rows += op.numRowsTotal();
+      memory += op.memoryUsedBytes();
+    }
+    return java.util.Map.of("state_rows", rows, "state_memory_bytes", memory);
   }
 
   @Override

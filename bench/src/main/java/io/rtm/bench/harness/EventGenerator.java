@@ -42,6 +42,7 @@ public final class EventGenerator implements AutoCloseable {
   private final AtomicLong acked = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
+  private long[] sendMicros = new long[0];
   private Instant batchOrigin = DEFAULT_BATCH_ORIGIN;
   private Duration batchStep = Duration.ofMillis(1);
   private volatile boolean running;
@@ -91,11 +92,33 @@ public final class EventGenerator implements AutoCloseable {
     return events;
   }
 
+  /**
+   * Remembers the send time (= event time of a paced event) of events 0 .. n-1, for a check that
+   * needs to know which event-time window each event fell into. Before sending.
+   */
+  public EventGenerator recordSendTimes(int n) {
+    this.sendMicros = new long[n];
+    return this;
+  }
+
+  /** Epoch microseconds at which event {@code id} (below {@link #recordSendTimes}'s n) was sent. */
+  public long sendMicros(long id) {
+    return sendMicros[(int) id];
+  }
+
   /** Sends at the configured rate for {@code duration}, event time = send time; then flushes. */
   public void runFor(Duration duration) {
+    runFor(duration, ratePerSec);
+  }
+
+  /**
+   * Sends at {@code rate} for {@code duration}, continuing this generator's ids: a rate search
+   * calls it once per step on one generator, so the query sees one stream at stepped rates.
+   */
+  public void runFor(Duration duration, int rate) {
     running = true;
     try {
-      paced(System.nanoTime() + duration.toNanos());
+      paced(System.nanoTime() + duration.toNanos(), rate);
     } finally {
       running = false;
       producer.flush();
@@ -108,7 +131,7 @@ public final class EventGenerator implements AutoCloseable {
       throw new IllegalStateException("already started");
     }
     running = true;
-    asyncThread = new Thread(() -> paced(System.nanoTime() + FOREVER_NANOS), "event-generator");
+    asyncThread = new Thread(() -> paced(System.nanoTime() + FOREVER_NANOS, ratePerSec), "event-generator");
     asyncThread.setDaemon(true);
     asyncThread.start();
   }
@@ -170,8 +193,8 @@ public final class EventGenerator implements AutoCloseable {
     producer.close(Duration.ofSeconds(10));
   }
 
-  private void paced(long deadlineNanos) {
-    RatePacer pacer = new RatePacer(ratePerSec);
+  private void paced(long deadlineNanos, int rate) {
+    RatePacer pacer = new RatePacer(rate);
     try {
       while (running && pacer.awaitNext(deadlineNanos)) {
         send(nextId.getAndIncrement(), null);
@@ -184,6 +207,9 @@ public final class EventGenerator implements AutoCloseable {
   private void send(long id, Instant eventTime) {
     Instant now = Instant.now();
     long sendMicros = WallClock.toMicros(now);
+    if (id >= 0 && id < this.sendMicros.length) {
+      this.sendMicros[(int) id] = sendMicros;
+    }
     byte[] value = events.json(id, eventTime != null ? eventTime : now, sendMicros * 1_000);
     RecordHeaders headers = new RecordHeaders();
     headers.add(new RecordHeader(SEND_US_HEADER, ByteBuffer.allocate(8).putLong(sendMicros).array()));

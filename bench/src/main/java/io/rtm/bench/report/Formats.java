@@ -16,6 +16,15 @@ final class Formats {
     return bytes < 0 ? "—" : String.format(Locale.ROOT, "%.0f", bytes / (1024.0 * 1024));
   }
 
+  /** Like {@link #mib}, with a decimal below 100 MiB: state sizes are often well under 1 MiB. */
+  static String mibFine(long bytes) {
+    if (bytes < 0) {
+      return "—";
+    }
+    double mib = bytes / (1024.0 * 1024);
+    return mib < 100 ? String.format(Locale.ROOT, "%.2f", mib) : String.format(Locale.ROOT, "%.0f", mib);
+  }
+
   static String rate(double perSec) {
     return String.format(Locale.ROOT, "%.0f", perSec);
   }

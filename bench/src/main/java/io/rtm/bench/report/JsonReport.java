@@ -15,7 +15,8 @@ import java.util.Map;
 final class JsonReport {
   private JsonReport() {}
 
-  static void write(Path file, String started, MachineInfo machine, Plan plan, List<RunResult> results) {
+  static void write(Path file, String started, MachineInfo machine, Plan plan, List<RunResult> results,
+      List<io.rtm.bench.search.SearchResult> searches) {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("started", started);
     root.put("machine", machine);
@@ -29,11 +30,65 @@ final class JsonReport {
         "only_modes", plan.onlyModes().entrySet().stream().collect(java.util.stream.Collectors.toMap(
             e -> e.getKey().id(), e -> e.getValue().stream().map(m -> m.id()).toList()))));
     root.put("runs", results.stream().map(JsonReport::run).toList());
+    root.put("cross_mode_checks", io.rtm.bench.run.CrossModeCheck.of(results).stream().map(c -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("workload", c.workload().id());
+      m.put("rate_per_s", c.rate());
+      m.put("modes", c.modes().stream().map(x -> x.id()).toList());
+      m.put("reference", c.reference().id());
+      m.put("keys", c.rows());
+      m.put("agree", c.agree());
+      Map<String, String> diffs = new LinkedHashMap<>();
+      c.differences().forEach((mode, d) -> diffs.put(mode.id(), d));
+      m.put("differences", diffs);
+      return m;
+    }).toList());
+    if (plan.searches()) {
+      var s = plan.search();
+      root.put("search", Map.of("rates", s.ladder(), "settle_s", s.settle().toMillis() / 1e3,
+          "window_s", s.window().toMillis() / 1e3, "p99_bound_us", s.p99BoundUs(),
+          "lag_growth_fraction", s.lagGrowthFraction(), "min_lag_growth_s", s.minLagGrowth().toMillis() / 1e3));
+      root.put("searches", searches.stream().map(JsonReport::search).toList());
+    }
     try {
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), root);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static Map<String, Object> search(io.rtm.bench.search.SearchResult r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("workload", r.workload().id());
+    m.put("mode", r.mode().id());
+    m.put("status", r.status().name().toLowerCase(java.util.Locale.ROOT));
+    m.put("error", r.error());
+    m.put("message", r.message());
+    m.put("highest_sustainable_per_s", r.highestSustainable().isPresent() ? r.highestSustainable().getAsInt() : null);
+    m.put("generator_bound", r.generatorBound());
+    m.put("stopped", r.stopReason());
+    m.put("lag_measure", r.lagMeasure());
+    m.put("steps", r.steps().stream().map(st -> {
+      Map<String, Object> s = new LinkedHashMap<>();
+      s.put("rate_per_s", st.rate());
+      s.put("offered_per_s", st.offeredPerSec());
+      s.put("window_s", List.of(st.fromSec(), st.toSec()));
+      var l = st.latency();
+      s.put("latency_us", Map.of("p50", l.p50Us(), "p90", l.p90Us(), "p99", l.p99Us(), "p999", l.p999Us(),
+          "max", l.maxUs(), "count", l.count()));
+      s.put("throughput_out_per_s", l.throughputPerSec());
+      s.put("verdict", st.verdict().reason().name().toLowerCase(java.util.Locale.ROOT));
+      s.put("lag_growth_s", Double.isNaN(st.verdict().lagGrowthSec()) ? null : st.verdict().lagGrowthSec());
+      s.put("detail", st.verdict().detail());
+      return s;
+    }).toList());
+    m.put("peak_heap_bytes", r.peakHeapBytes());
+    m.put("peak_rss_bytes", r.peakRssBytes());
+    if (r.state().known()) {
+      m.put("state_rows", r.state().rows());
+      m.put("state_memory_bytes", r.state().memoryBytes());
+    }
+    return m;
   }
 
   private static Map<String, Object> run(RunResult r) {
@@ -61,6 +116,10 @@ final class JsonReport {
     m.put("peak_rss_bytes", r.peakRssBytes());
     if (r.check() != null) {
       m.put("output_check", r.check());
+    }
+    if (r.state() != null && r.state().known()) {
+      m.put("state_rows", r.state().rows());
+      m.put("state_memory_bytes", r.state().memoryBytes());
     }
     return m;
   }

@@ -26,14 +26,30 @@ final class MarkdownReport {
     md.append("Machine: ").append(machine.describe()).append(".\n\n");
     md.append(method(plan)).append("\n");
     for (Workload w : plan.workloads()) {
+      if (results.stream().noneMatch(r -> r.spec().workload() == w)) {
+        continue;
+      }
       md.append("## ").append(w.id()).append(": ").append(w.description()).append("\n\n");
       md.append("| mode | rate/s | p50 | p90 | p99 | p99.9 | max (ms) | out/s | in/s | epochs in window |"
-          + " peak heap MiB | peak RSS MiB | p99 ÷ micro-batch | out/s ÷ micro-batch |\n");
-      md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+          + " peak heap MiB | peak RSS MiB | p99 ÷ micro-batch | out/s ÷ micro-batch |"
+          + (w.stateful() ? " state rows | state MiB |" : "") + "\n");
+      md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+          + (w.stateful() ? "---:|---:|" : "") + "\n");
       for (RunResult r : results) {
         if (r.spec().workload() == w) {
-          md.append(row(r, baseline(results, r))).append("\n");
+          md.append(row(r, baseline(results, r)));
+          if (w.stateful()) {
+            md.append(" ").append(r.state().known() ? Long.toString(r.state().rows()) : DASH).append(" | ")
+                .append(r.state().known() ? Formats.mibFine(r.state().memoryBytes()) : DASH).append(" |");
+          }
+          md.append("\n");
         }
+      }
+      if (w.stateful()) {
+        md.append("\nState: rows and memory summed over the query's stateful operators in its last"
+            + " `StreamingQueryProgress` (`stateOperators[].numRowsTotal`, `memoryUsedBytes`), read just before the"
+            + " stop (so possibly one epoch or batch before the last); the plugin reports them per epoch, micro-batch per"
+            + " batch; Flink and the relay report none here.\n");
       }
       md.append("\n");
       md.append(FlinkComparison.table(w, results));
@@ -44,7 +60,9 @@ final class MarkdownReport {
       });
       md.append("\n");
     }
-    md.append(timelines(plots));
+    if (!results.isEmpty()) {
+      md.append(timelines(plots));
+    }
     md.append(refusals(results));
     if (plan.quick()) {
       md.append(quick(results));
@@ -59,19 +77,22 @@ final class MarkdownReport {
         + " the generator (~200-byte JSON, `acks=1`, `linger.ms=0`) and the measuring consumer run in the benchmark's JVM.\n");
     s.append("- Latency: consumer arrival wall clock minus the send time the generator stamped in the record (`send_us` header,"
         + " or for aggregates `send_ns` of the newest event counted). Same host, so no clock skew.\n");
-    s.append(String.format(Locale.ROOT, "- Warm-up %d s from the first event sent, excluded; measured window %d s by arrival time,"
-        + " stretched per mode to cross at least %d epoch/batch boundaries:",
-        plan.warmup().toSeconds(), plan.window().toSeconds(), Plan.MIN_BOUNDARIES));
-    Map<String, String> windows = new LinkedHashMap<>();
-    for (Mode m : plan.modes()) {
-      windows.put(m.id(), plan.windowFor(m).toSeconds() + " s");
+    if (!plan.searches()) {
+      s.append(String.format(Locale.ROOT, "- Warm-up %d s from the first event sent, excluded; measured window %d s by arrival time,"
+          + " stretched per mode to cross at least %d epoch/batch boundaries:",
+          plan.warmup().toSeconds(), plan.window().toSeconds(), Plan.MIN_BOUNDARIES));
+      Map<String, String> windows = new LinkedHashMap<>();
+      for (Mode m : plan.modes()) {
+        windows.put(m.id(), plan.windowFor(m).toSeconds() + " s");
+      }
+      windows.forEach((m, wnd) -> s.append(" ").append(m).append(" ").append(wnd).append(";"));
+      s.setLength(s.length() - 1);
+      s.append(".\n");
     }
-    windows.forEach((m, wnd) -> s.append(" ").append(m).append(" ").append(wnd).append(";"));
-    s.setLength(s.length() - 1);
-    s.append(".\n");
     s.append("- `microbatch` sets no trigger, `microbatch-0s` sets `ProcessingTime(\"0 seconds\")`: Spark's default trigger is exactly that,"
         + " so the two rows show the run-to-run noise. `realtime` (5-minute batches) is measured inside its first batch, where no batch boundary falls.\n");
     s.append("- Peak heap: the driver JVM's highest heap occupancy (sampled every 50 ms and before every GC); peak RSS: `VmHWM`. `-Xmx2g`, G1.\n");
+    s.append("- State rows / state MiB (stateful workloads): the last progress's state operators, summed (Spark modes only).\n");
     s.append("- out/s counts output records in the window (aggregations emit one per updated group); in/s is the generator's rate.\n");
     if (plan.modes().stream().anyMatch(m -> m.engine() == Mode.Engine.FLINK)) {
       s.append("- `flink-*`: Apache Flink ").append(flinkVersion()).append(" DataStream jobs on a local mini cluster in the mode's JVM"
@@ -161,6 +182,22 @@ final class MarkdownReport {
         s.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %d | %d | %d | %d | %d |%n",
             r.spec().workload().id(), r.spec().mode().id(), r.sent(), c.expected(), c.distinct(), c.missing(),
             c.unexpected(), c.duplicates(), c.wrong()));
+      }
+    }
+    List<io.rtm.bench.run.CrossModeCheck> crossChecks = io.rtm.bench.run.CrossModeCheck.of(results);
+    if (!crossChecks.isEmpty()) {
+      s.append("\nFinal outputs compared across modes (same measured events in every run; per-event workloads: each"
+          + " output event's id, account and merchant; aggregation: each account's last count and total over the measured"
+          + " events, priming events taken out. fraud-final's windows are of wall-clock event time, so each run is checked against its own"
+          + " input's closed windows in the table above instead; fraud's updates are not compared; see docs/benchmarks.md):\n\n");
+      s.append("| workload | rate/s | modes | reference | keys | verdict |\n|---|---:|---|---|---:|---|\n");
+      for (var c : crossChecks) {
+        s.append("| ").append(c.workload().id()).append(" | ").append(c.rate()).append(" | ")
+            .append(String.join(", ", c.modes().stream().map(Mode::id).toList())).append(" | ")
+            .append(c.reference().id()).append(" | ").append(c.rows()).append(" | ")
+            .append(c.agree() ? "all equal" : "**differ**: " + c.differences().entrySet().stream()
+                .map(e -> e.getKey().id() + " at " + e.getValue()).reduce((a, b) -> a + "; " + b).orElse(""))
+            .append(" |\n");
       }
     }
     QuickVerdict verdict = QuickVerdict.of(results);

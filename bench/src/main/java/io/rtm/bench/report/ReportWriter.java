@@ -17,6 +17,12 @@ public final class ReportWriter {
 
   /** @return the markdown file */
   public static Path write(Path dir, String started, Plan plan, List<RunResult> results) {
+    return write(dir, started, plan, results, List.of());
+  }
+
+  /** @return the markdown file; {@code searches}: the sustainable-rate searches, if the plan ran them */
+  public static Path write(Path dir, String started, Plan plan, List<RunResult> results,
+      List<io.rtm.bench.search.SearchResult> searches) {
     MachineInfo machine = MachineInfo.current();
     Path plotDir = dir.resolve("plots");
     Map<String, String> plots = new LinkedHashMap<>();
@@ -47,10 +53,16 @@ public final class ReportWriter {
         plots.put(name, "plots/" + name + ".png");
       }
     }
-    JsonReport.write(dir.resolve("results.json"), started, machine, plan, results);
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    JsonReport.write(dir.resolve("results.json"), started, machine, plan, results, searches);
     Path md = dir.resolve("results.md");
     try {
-      Files.writeString(md, MarkdownReport.render(started, machine, plan, results, plots));
+      Files.writeString(md, MarkdownReport.render(started, machine, plan, results, plots)
+          + SearchReport.render(plan, searches));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

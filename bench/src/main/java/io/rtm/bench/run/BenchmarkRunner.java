@@ -2,7 +2,9 @@ package io.rtm.bench.run;
 
 import io.rtm.bench.harness.Classpaths;
 import io.rtm.bench.harness.KafkaBroker;
+import io.rtm.bench.search.SearchResult;
 import io.rtm.bench.spec.Mode;
+import io.rtm.bench.spec.Workload;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -36,20 +38,11 @@ public final class BenchmarkRunner {
   }
 
   public List<RunResult> run() {
-    Path scratch = tempDir();
-    List<Path> sparkClasspath = new ArrayList<>(Classpaths.harness());
-    sparkClasspath.add(snapshot(pluginJar, scratch));
-    // Read up front: a bench build without flink-runtime.classpath fails here, not mid-run.
-    List<Path> flinkClasspath = plan.modes().stream().anyMatch(m -> m.engine() == Mode.Engine.FLINK)
-        ? Classpaths.flink() : List.of();
     List<RunSpec> specs = plan.specs();
-    List<RunResult> results = new ArrayList<>();
-    // A refusal does not depend on the rate: found once, it stands for the other rates.
-    Map<String, RunResult> refusals = new HashMap<>();
-    try (KafkaBroker broker = KafkaBroker.start(scratch);
-        RunExecutor executor = new RunExecutor(broker, resultsDir.resolve("runs"),
-            mode -> mode.engine() == Mode.Engine.FLINK ? flinkClasspath : sparkClasspath)) {
-      progress.printf("broker at %s; %d runs%n", broker.bootstrapServers(), specs.size());
+    return withExecutor(specs.size() + " runs", executor -> {
+      List<RunResult> results = new ArrayList<>();
+      // A refusal does not depend on the rate: found once, it stands for the other rates.
+      Map<String, RunResult> refusals = new HashMap<>();
       for (int i = 0; i < specs.size(); i++) {
         RunSpec spec = specs.get(i);
         String cell = spec.workload().id() + "/" + spec.mode().id();
@@ -62,10 +55,56 @@ public final class BenchmarkRunner {
         results.add(result);
         progress.println(line(i + 1, specs.size(), result, (System.nanoTime() - started) / 1e9));
       }
+      return results;
+    });
+  }
+
+  /** The plan's sustainable-rate search: every workload under each of its modes, one after another. */
+  public List<SearchResult> search() {
+    List<Map.Entry<Workload, Mode>> cells = new ArrayList<>();
+    for (Workload w : plan.workloads()) {
+      for (Mode m : plan.modesFor(w)) {
+        cells.add(Map.entry(w, m));
+      }
+    }
+    return withExecutor(cells.size() + " searches, rates " + plan.search().ladder(), executor -> {
+      List<SearchResult> results = new ArrayList<>();
+      for (int i = 0; i < cells.size(); i++) {
+        Workload w = cells.get(i).getKey();
+        Mode m = cells.get(i).getValue();
+        long started = System.nanoTime();
+        SearchResult result;
+        try {
+          result = executor.search(w, m, plan.search(), plan.warmup(), progress);
+        } catch (RuntimeException e) {
+          result = SearchResult.notRun(w, m, RunResult.Status.FAILED, "harness: " + e.getClass().getSimpleName(),
+              String.valueOf(e.getMessage()), -1, -1);
+        }
+        results.add(result);
+        progress.printf(Locale.ROOT, "[%2d/%d] %-12s %-14s sustainable %s  (stopped: %s)  (%.0f s)%n", i + 1,
+            cells.size(), w.id(), m.id(),
+            result.highestSustainable().isPresent() ? result.highestSustainable().getAsInt() + "/s" : "none",
+            result.stopReason(), (System.nanoTime() - started) / 1e9);
+      }
+      return results;
+    });
+  }
+
+  private <T> T withExecutor(String what, java.util.function.Function<RunExecutor, T> body) {
+    Path scratch = tempDir();
+    List<Path> sparkClasspath = new ArrayList<>(Classpaths.harness());
+    sparkClasspath.add(snapshot(pluginJar, scratch));
+    // Read up front: a bench build without flink-runtime.classpath fails here, not mid-run.
+    List<Path> flinkClasspath = plan.modes().stream().anyMatch(m -> m.engine() == Mode.Engine.FLINK)
+        ? Classpaths.flink() : List.of();
+    try (KafkaBroker broker = KafkaBroker.start(scratch);
+        RunExecutor executor = new RunExecutor(broker, resultsDir.resolve("runs"),
+            mode -> mode.engine() == Mode.Engine.FLINK ? flinkClasspath : sparkClasspath)) {
+      progress.printf("broker at %s; %s%n", broker.bootstrapServers(), what);
+      return body.apply(executor);
     } finally {
       deleteQuietly(scratch);
     }
-    return results;
   }
 
   private static RunResult execute(RunExecutor executor, RunSpec spec) {

@@ -23,7 +23,8 @@ public record Plan(
     Duration warmup,
     Duration window,
     int quickEvents,
-    Map<Workload, List<Mode>> onlyModes) {
+    Map<Workload, List<Mode>> onlyModes,
+    io.rtm.bench.search.RateSearch search) {
 
   public static final int MIN_BOUNDARIES = 5;
   public static final Duration MAX_BOUNDARY_WINDOW = Duration.ofSeconds(90);
@@ -42,17 +43,39 @@ public record Plan(
         Duration.ofSeconds(2),
         Duration.ZERO,
         3_000,
-        Map.of(Workload.AGGREGATION, List.of(Mode.FLINK_100MS)));
+        Map.of(Workload.AGGREGATION, List.of(Mode.FLINK_100MS)),
+        null);
   }
 
   /** Every workload under every mode at 1k and 10k events/s. */
   public static Plan fullPlan() {
     return new Plan(false, List.of(Workload.values()), List.of(Mode.values()), List.of(1_000, 10_000),
-        Duration.ofSeconds(10), Duration.ofSeconds(10), 0, Map.of());
+        Duration.ofSeconds(10), Duration.ofSeconds(10), 0, Map.of(), null);
   }
 
   public Plan with(List<Workload> workloads, List<Mode> modes, List<Integer> rates, Duration warmup, Duration window) {
-    return new Plan(quick, workloads, modes, rates, warmup, window, quickEvents, onlyModes);
+    return new Plan(quick, workloads, modes, rates, warmup, window, quickEvents, onlyModes, search);
+  }
+
+  /**
+   * Without the per-workload restriction of the mode list: when the caller names the workloads,
+   * each runs under every mode named (the quick mode's running count under the plugin and
+   * micro-batch too, to compare their final counts with Flink's).
+   */
+  public Plan withoutModeLimits() {
+    return new Plan(quick, workloads, modes, rates, warmup, window, quickEvents, Map.of(), search);
+  }
+
+  /**
+   * The same workloads and modes, searched for their sustainable rate instead of measured at fixed
+   * rates; {@code warmup} is then the warm-up at the search's start rate.
+   */
+  public Plan searching(io.rtm.bench.search.RateSearch rateSearch) {
+    return new Plan(quick, workloads, modes, rates, warmup, window, quickEvents, onlyModes, rateSearch);
+  }
+
+  public boolean searches() {
+    return search != null;
   }
 
   /** The modes {@code workload} runs under: all of {@link #modes}, unless the plan restricts it. */

@@ -8,7 +8,8 @@ import java.util.stream.Collectors;
 
 /**
  * The quick mode's pass/fail: every cell ran, every per-event output is complete and correct, and
- * every mode produced as many distinct outputs as the relay for the same input. Never a timing.
+ * every mode produced as many distinct outputs as the relay for the same input, and the modes'
+ * final outputs agree with each other ({@link CrossModeCheck}). Never a timing.
  */
 public record QuickVerdict(List<String> problems) {
 
@@ -37,6 +38,10 @@ public record QuickVerdict(List<String> problems) {
       if (relay != null && relay != r.check().distinct()) {
         problems.add(cell + ": " + r.check().distinct() + " distinct outputs, the relay produced " + relay);
       }
+    }
+    for (CrossModeCheck c : CrossModeCheck.of(results)) {
+      c.differences().forEach((mode, diff) -> problems.add(c.workload().id() + "@" + c.rate() + ": " + mode.id()
+          + "'s final output differs from " + c.reference().id() + "'s at " + diff));
     }
     return new QuickVerdict(List.copyOf(problems));
   }

@@ -30,9 +30,9 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  */
 public final class RunExecutor implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
-  private static final Duration STOP_TIMEOUT = Duration.ofMinutes(2);
+  static final Duration STOP_TIMEOUT = Duration.ofMinutes(2);
   private static final int PARTITIONS = 2;
-  private static final long SEED = 1;
+  static final long SEED = 1;
   private static final java.util.regex.Pattern ERROR_CONDITION = java.util.regex.Pattern.compile("[A-Z_][A-Z0-9_.]+");
 
   private final KafkaBroker broker;
@@ -57,24 +57,79 @@ public final class RunExecutor implements AutoCloseable {
   }
 
   public RunResult execute(RunSpec spec) {
-    String in = spec.id() + "-in";
-    String out = spec.id() + "-out";
+    return withChild(spec.workload(), spec.mode(), spec.id(), spec.rate(),
+        (child, in, out) -> measure(spec, child, in, out),
+        refused -> RunResult.notRun(spec, refused.status(), refused.error(), refused.message(), refused.peakHeap(),
+            refused.peakRss()));
+  }
+
+  /**
+   * The sustainable-rate search of {@code workload} under {@code mode}: one mode JVM, the rates of
+   * {@code search} one after another on one stream (see {@link RateSearchRun}).
+   */
+  public io.rtm.bench.search.SearchResult search(Workload workload, Mode mode, io.rtm.bench.search.RateSearch search,
+      Duration warmup, java.io.PrintStream progress) {
+    return withChild(workload, mode, "search-" + workload.id() + "-" + mode.id(), search.startRate(),
+        (child, in, out) -> new RateSearchRun(broker.bootstrapServers(), workload, mode, search, warmup, progress)
+            .run(child, in, out),
+        refused -> io.rtm.bench.search.SearchResult.notRun(workload, mode, refused.status(), refused.error(),
+            refused.message(), refused.peakHeap(), refused.peakRss()));
+  }
+
+  /** What a run of a mode JVM does once its query is ready, with its input and output topics. */
+  interface ChildBody<T> {
+    T run(ModeChild child, String in, String out);
+  }
+
+  /** Why a mode JVM produced no measurement: it refused the workload, failed, or gave no output. */
+  record NotRun(RunResult.Status status, String error, String message, long peakHeap, long peakRss) {
+    static NotRun of(JsonNode result) {
+      return new NotRun(classify(result), result.path("error").asText(), result.path("message").asText(),
+          result.path("peak_heap_bytes").asLong(-1), result.path("peak_rss_bytes").asLong(-1));
+    }
+  }
+
+  /** Fresh topics and a fresh mode JVM; {@code body} once its query is ready, else {@code refused}. */
+  private <T> T withChild(Workload workload, Mode mode, String id, int rate, ChildBody<T> body,
+      Function<NotRun, T> refused) {
+    String in = id + "-in";
+    String out = id + "-out";
     broker.createTopic(in, PARTITIONS);
     broker.createTopic(out, PARTITIONS);
-    Path dir = workDir.resolve(spec.id());
-    ChildArgs args = new ChildArgs(spec.mode(), spec.workload(), broker.bootstrapServers(), in, out,
-        dir.resolve("checkpoint"), spec.rate());
-    try (ModeChild child = ModeChild.start(childClasspath.apply(spec.mode()), jvmArgs(spec.mode()), args, dir)) {
+    Path dir = workDir.resolve(id);
+    ChildArgs args = new ChildArgs(mode, workload, broker.bootstrapServers(), in, out, dir.resolve("checkpoint"), rate);
+    try (ModeChild child = ModeChild.start(childClasspath.apply(mode), jvmArgs(mode), args, dir)) {
       JsonNode started = child.awaitStarted(START_TIMEOUT);
       if (!started.path("event").asText().equals("ready")) {
-        return RunResult.notRun(spec, classify(started), started.path("error").asText(),
-            started.path("message").asText(), started.path("peak_heap_bytes").asLong(-1),
-            started.path("peak_rss_bytes").asLong(-1));
+        return refused.apply(NotRun.of(started));
       }
-      return measure(spec, child, in, out);
+      return body.run(child, in, out);
     } finally {
       deleteTopics(in, out);
     }
+  }
+
+  /**
+   * Primes the query (see {@link Priming}); the priming events sent, or -1 when no output came
+   * (the child failed, or nothing arrived within the start timeout).
+   */
+  static long prime(String bootstrap, Workload workload, int rate, String in, LatencyRecorder recorder,
+      ModeChild child) {
+    return workload == Workload.FRAUD || workload == Workload.FRAUD_FINAL
+        ? Priming.primeWindows(bootstrap, in, Workload.fraudThreshold(rate), recorder, child.failed()::isDone,
+            START_TIMEOUT)
+        : Priming.prime(bootstrap, in, workload.accounts(), recorder, child.failed()::isDone, START_TIMEOUT);
+  }
+
+  /** Stops a child that gave no output after priming and says why. */
+  static NotRun noOutput(ModeChild child) {
+    JsonNode result = child.stop(STOP_TIMEOUT);
+    if (result.path("status").asText().equals("failed")) {
+      return NotRun.of(result);
+    }
+    return new NotRun(RunResult.Status.FAILED, "no output",
+        "no output within " + START_TIMEOUT.toSeconds() + " s of the query's start",
+        result.path("peak_heap_bytes").asLong(-1), result.path("peak_rss_bytes").asLong(-1));
   }
 
   private RunResult measure(RunSpec spec, ModeChild child, String in, String out) {
@@ -84,22 +139,12 @@ public final class RunExecutor implements AutoCloseable {
             .sampleCapacity(expectedSamples)
             .start();
         EventGenerator generator = new EventGenerator(
-            broker.bootstrapServers(), in, spec.rate(), spec.workload().accounts(), SEED)) {
-      long primed = spec.workload() == Workload.FRAUD || spec.workload() == Workload.FRAUD_FINAL
-          ? Priming.primeWindows(broker.bootstrapServers(), in, Workload.fraudThreshold(spec.rate()), recorder,
-              child.failed()::isDone, START_TIMEOUT)
-          : Priming.prime(broker.bootstrapServers(), in, spec.workload().accounts(), recorder,
-              child.failed()::isDone, START_TIMEOUT);
+            broker.bootstrapServers(), in, spec.rate(), spec.workload().accounts(), SEED)
+            .recordSendTimes(spec.checksOutput() ? spec.exactEvents() : 0)) {
+      long primed = prime(broker.bootstrapServers(), spec.workload(), spec.rate(), in, recorder, child);
       if (primed < 0) {
-        JsonNode result = child.stop(STOP_TIMEOUT);
-        if (result.path("status").asText().equals("failed")) {
-          return RunResult.notRun(spec, classify(result), result.path("error").asText(),
-              result.path("message").asText(), result.path("peak_heap_bytes").asLong(-1),
-              result.path("peak_rss_bytes").asLong(-1));
-        }
-        return RunResult.notRun(spec, RunResult.Status.FAILED, "no output",
-            "no output within " + START_TIMEOUT.toSeconds() + " s of the query's start",
-            result.path("peak_heap_bytes").asLong(-1), result.path("peak_rss_bytes").asLong(-1));
+        NotRun why = noOutput(child);
+        return RunResult.notRun(spec, why.status(), why.error(), why.message(), why.peakHeap(), why.peakRss());
       }
       long generatorStartUs = WallClock.epochMicros();
       CompletableFuture<Void> sending =
@@ -109,21 +154,23 @@ public final class RunExecutor implements AutoCloseable {
         generator.stop();
       }
       double sentSeconds = (WallClock.epochMicros() - generatorStartUs) / 1e6;
-      if (!died && spec.checksOutput() && spec.workload() == Workload.AGGREGATION) {
+      if (!died && spec.checksOutput()
+          && (spec.workload() == Workload.AGGREGATION || spec.workload() == Workload.FRAUD_FINAL)) {
         Drain.untilCountsComplete(
-            () -> RunOutcome.check(spec, recorder.values(), primed, generator.sent(), generator.events()),
+            () -> RunOutcome.check(spec, recorder.values(), primed, generator.sent(), generator.events(),
+                generator::sendMicros),
             spec, child.failed());
       } else if (!died && spec.checksOutput()) {
         Drain.untilComplete(recorder, generator.sent(), spec, child.failed());
       }
       JsonNode result = child.stop(STOP_TIMEOUT);
       return RunOutcome.of(spec, result, recorder, primed, generator.sent(), sentSeconds, generatorStartUs,
-          generator.events());
+          generator.events(), generator::sendMicros);
     }
   }
 
   /** True when the child reported a failure before the generator finished. */
-  private static boolean awaitEither(CompletableFuture<Void> sending, CompletableFuture<JsonNode> failed, Duration timeout) {
+  static boolean awaitEither(CompletableFuture<Void> sending, CompletableFuture<JsonNode> failed, Duration timeout) {
     try {
       CompletableFuture.anyOf(sending, failed).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {

@@ -11,7 +11,7 @@ final class RunOutcome {
   private RunOutcome() {}
 
   static RunResult of(RunSpec spec, JsonNode result, LatencyRecorder recorder, long primed, long sent,
-      double sentSeconds, long generatorStartUs, EventFactory events) {
+      double sentSeconds, long generatorStartUs, EventFactory events, java.util.function.LongUnaryOperator sendMicros) {
     long received = recorder.count();
     RunResult.Status status = RunResult.Status.OK;
     String error = null;
@@ -37,24 +37,31 @@ final class RunOutcome {
     for (double c : commits) {
       inWindow += c >= from && c < to ? 1 : 0;
     }
-    OutputCheck check = spec.checksOutput() ? check(spec, recorder.values(), primed, sent, events) : null;
+    OutputCheck check = spec.checksOutput() ? check(spec, recorder.values(), primed, sent, events, sendMicros) : null;
     return new RunResult(spec, status, error, message, null, latency, sent, sent / sentSeconds, received,
         result.path("peak_heap_bytes").asLong(-1), result.path("peak_rss_bytes").asLong(-1),
-        inWindow, commits.length, from, to, check, samples, commits);
+        inWindow, commits.length, from, to, check, samples, commits, StateSize.of(result),
+        spec.checksOutput() ? FinalOutput.of(spec.workload(), recorder.values(), primed, events) : null);
   }
 
   /**
    * The output check of a checked run: id by id for per-event workloads, running counts for the
-   * aggregation (every update for Flink, which emits after each record), none for the fraud
-   * queries (which windows alert depends on when events arrive relative to the watermark).
+   * aggregation (every update for Flink, which emits after each record), the closed windows for
+   * the window-final fraud query ({@link WindowCountCheck}), none for the fraud query's updates
+   * (which updates come out depends on when events arrive relative to the watermark).
    */
-  static OutputCheck check(RunSpec spec, java.util.List<String> values, long primed, long sent, EventFactory events) {
+  static OutputCheck check(RunSpec spec, java.util.List<String> values, long primed, long sent, EventFactory events,
+      java.util.function.LongUnaryOperator sendMicros) {
     if (spec.workload().outputPerEvent()) {
       return OutputCheck.of(values, sent, events);
     }
     if (spec.workload() == io.rtm.bench.spec.Workload.AGGREGATION) {
       return OutputCheck.ofRunningCounts(values, primed, sent, events,
           spec.mode().engine() == io.rtm.bench.spec.Mode.Engine.FLINK);
+    }
+    if (spec.workload() == io.rtm.bench.spec.Workload.FRAUD_FINAL) {
+      return WindowCountCheck.of(values, sent, sendMicros, events,
+          io.rtm.bench.spec.Workload.fraudThreshold(spec.rate()));
     }
     return null;
   }

@@ -10,6 +10,8 @@ import io.rtm.bench.harness.LatencySummary;
  * @param foundAt where an {@code UNSUPPORTED} carried over from another rate was found, else null
  * @param epochsInWindow epoch or batch commits inside the measured window
  * @param commitsSec commit times in seconds after the generator started
+ * @param state the query's state at the end of the run ({@link StateSize#NONE} if not reported)
+ * @param finalOutput what a checked run's output came to, for {@link CrossModeCheck}; null if none
  */
 public record RunResult(
     RunSpec spec,
@@ -29,7 +31,18 @@ public record RunResult(
     double windowToSec,
     OutputCheck check,
     WindowedLatency samples,
-    double[] commitsSec) {
+    double[] commitsSec,
+    StateSize state,
+    FinalOutput finalOutput) {
+
+  /** Without a state size (stateless workloads, engines that report none). */
+  public RunResult(RunSpec spec, Status status, String error, String message, String foundAt, LatencySummary latency,
+      long sent, double inputPerSec, long received, long peakHeapBytes, long peakRssBytes, int epochsInWindow,
+      int epochsTotal, double windowFromSec, double windowToSec, OutputCheck check, WindowedLatency samples,
+      double[] commitsSec) {
+    this(spec, status, error, message, foundAt, latency, sent, inputPerSec, received, peakHeapBytes, peakRssBytes,
+        epochsInWindow, epochsTotal, windowFromSec, windowToSec, check, samples, commitsSec, StateSize.NONE, null);
+  }
 
   /** How a cell ended. */
   public enum Status {
