@@ -76,7 +76,8 @@ class DocsCommandsIT {
     add("./run-tests.sh", List.of(new RanBy(".ci/run", "exec ./run-tests.sh")), null, "the CI entry point runs it");
     add(".ci/run", List.of(new RanBy(".ci/run", "exec ./run-tests.sh")), null, "CI itself");
     // docs/benchmarks.md
-    for (String flags : List.of("", " --quick", " --workloads stateless,aggregation --modes plugin-100ms,flink-100ms --rates 10000")) {
+    for (String flags : List.of("", " --quick", " --workloads stateless,aggregation --modes plugin-100ms,flink-100ms --rates 10000",
+        " --search-rate --workloads stateless --modes plugin-100ms,microbatch,flink-100ms --warmup-s 20")) {
       add("bench/run-benchmark.sh" + flags, List.of(), DocsCommandsIT::benchmarkPlan,
           "--plan here; measured: the quick plan by BenchmarkQuickIT, full runs by hand");
     }
@@ -87,7 +88,8 @@ class DocsCommandsIT {
         " --workloads aggregation,fraud,join --modes plugin-100ms,microbatch,flink-100ms --rates 10000 --warmup-s 20 --window-s 10",
         " --workloads stateless,aggregation --modes plugin-100ms,flink-100ms --rates 10000 --warmup-s 20",
         " --workloads shuffle,fraud,fraud-final --modes plugin-100ms,flink-100ms --rates 10000 --warmup-s 20",
-        " --workloads stateless --modes plugin-1s,flink-1s --rates 10000 --warmup-s 20")) {
+        " --workloads stateless --modes plugin-1s,flink-1s --rates 10000 --warmup-s 20",
+        " --search-rate --workloads stateless --modes plugin-100ms,microbatch,flink-100ms --warmup-s 20")) {
       add("RTM_SKIP_BUILD=1 bench/run-benchmark.sh" + flags, List.of(), DocsCommandsIT::benchmarkPlan,
           "--plan here; measured by hand (docs/benchmarks.md says so)");
     }
