@@ -186,6 +186,7 @@ public final class Demo {
             + " p50 %s  p99 %s  max %s ms%n", after.count(), ms(after.p50Us()), ms(after.p99Us()), ms(after.maxUs()));
       }
       report(summary, generator.sent(), commits.count());
+      reportGcPauses(heap.pauses(startUs / 1000 + warmupSeconds * 1000L, startUs / 1000 + seconds * 1000L));
       if (realTime && pauseOutputSeconds == 0) {
         reportByEpochPhase(recorder, startUs);
       }
@@ -322,6 +323,13 @@ public final class Demo {
     out.printf(Locale.ROOT, "Throughput: %,.0f records/s out (%,d events/s in; the filter drops about 10 %%)%n",
         s.throughputPerSec(), rate);
     out.printf(Locale.ROOT, "%s committed: %d (%,d events sent)%n", realTime ? "Epochs" : "Batches", epochs, sent);
+  }
+
+  private void reportGcPauses(LiveHeapMonitor.Pauses p) {
+    double windowMs = (seconds - warmupSeconds) * 1000.0;
+    out.printf(Locale.ROOT, "GC pauses in the window (this JVM: driver, executor, generator, recorder): %d,"
+        + " %d ms in all (%.1f %% of the window), longest %d ms%n", p.count(), p.totalMs(),
+        100.0 * p.totalMs() / windowMs, p.maxMs());
   }
 
   private static String ms(long micros) {

@@ -13,11 +13,19 @@ import javax.management.openmbean.CompositeData;
 /**
  * The heap this JVM still uses right after each garbage collection: the live data, which is what
  * a bounded-memory claim is about (heap used between collections is mostly garbage). Listens to
- * the collectors' notifications, so it forces no collection itself.
+ * the collectors' notifications, so it forces no collection itself. It also keeps how long each
+ * stop-the-world collection took: every record in flight waits out a pause, so the share of time
+ * in pauses bounds how low a p99 can go.
  */
 public final class LiveHeapMonitor implements AutoCloseable {
-  /** One collection: when it ended (wall clock ms) and the heap in use after it. */
-  public record Sample(long atMs, long usedAfterBytes) {}
+  /**
+   * One collection: when it ended (wall clock ms), the heap in use after it, and how long the
+   * application stood still for it (0 for concurrent cycles).
+   */
+  public record Sample(long atMs, long usedAfterBytes, long pauseMs) {}
+
+  /** Stop-the-world pauses between two times: how many, their sum and the longest, in ms. */
+  public record Pauses(int count, long totalMs, long maxMs) {}
 
   private final List<Sample> samples = new ArrayList<>();
   private final List<NotificationEmitter> emitters = new ArrayList<>();
@@ -31,8 +39,13 @@ public final class LiveHeapMonitor implements AutoCloseable {
     for (MemoryUsage pool : info.getGcInfo().getMemoryUsageAfterGc().values()) {
       used += pool.getUsed();
     }
+    // G1's and Parallel's beans time their pauses; ZGC's and Shenandoah's "Cycles" beans time
+    // concurrent work, their "Pauses" beans the pauses.
+    String name = info.getGcName();
+    boolean concurrent = name.contains("Cycles") || name.contains("Concurrent");
+    long pauseMs = concurrent ? 0 : info.getGcInfo().getDuration();
     synchronized (samples) {
-      samples.add(new Sample(System.currentTimeMillis(), used));
+      samples.add(new Sample(System.currentTimeMillis(), used, pauseMs));
     }
   };
 
@@ -64,6 +77,22 @@ public final class LiveHeapMonitor implements AutoCloseable {
     synchronized (samples) {
       return (int) samples.stream().filter(s -> s.atMs() >= fromMs && s.atMs() < toMs).count();
     }
+  }
+
+  public Pauses pauses(long fromMs, long toMs) {
+    int count = 0;
+    long total = 0;
+    long max = 0;
+    synchronized (samples) {
+      for (Sample s : samples) {
+        if (s.atMs() >= fromMs && s.atMs() < toMs && s.pauseMs() > 0) {
+          count++;
+          total += s.pauseMs();
+          max = Math.max(max, s.pauseMs());
+        }
+      }
+    }
+    return new Pauses(count, total, max);
   }
 
   @Override
