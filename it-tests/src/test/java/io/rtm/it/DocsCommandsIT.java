@@ -96,6 +96,15 @@ class DocsCommandsIT {
     add("mvn -B -ntp verify -pl bench -am -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=BenchmarkQuickIT",
         List.of(runTestsMvn, new RanBy("bench/src/test/java/io/rtm/bench/BenchmarkQuickIT.java", "Plan.quickPlan()")),
         DocsCommandsIT::singleItCommand, "CI runs BenchmarkQuickIT within mvn verify; this selects it alone");
+    for (String jmh : List.of("bench/run-jmh.sh -l",
+        "RTM_SKIP_BUILD=1 bench/run-jmh.sh ShuffleLatencyBenchmark",
+        "RTM_SKIP_BUILD=1 bench/run-jmh.sh BarrierAlignmentBenchmark",
+        "RTM_SKIP_BUILD=1 bench/run-jmh.sh GateRecordPathBenchmark",
+        "RTM_SKIP_BUILD=1 bench/run-jmh.sh ShuffleThroughputBenchmark -p recordBytes=200",
+        "RTM_SKIP_BUILD=1 bench/run-jmh.sh ShuffleLatencyBenchmark -f 1 -wi 2 -i 3 -w 1 -r 1")) {
+      add(jmh, List.of(), DocsCommandsIT::jmhListsTheBenchmark,
+          "-l here on the build mvn verify made (the benchmark is listed); measured by hand");
+    }
     // docs/configuration.md (generated)
     add("mvn -B -ntp -pl rtm-plugin -am test -Dtest=ConfigurationDocsTest -Dsurefire.failIfNoSpecifiedTests=false "
         + "-Drtm.docs.update=true",
@@ -258,6 +267,20 @@ class DocsCommandsIT {
       assertThat(runs).as("--quick selects the 9 runs of BenchmarkQuickIT").isEqualTo(9);
     } else {
       assertThat(runs).isPositive();
+    }
+  }
+
+  /** JMH's -l on the compiled benchmarks: the script runs and the benchmark the command names exists. */
+  private static void jmhListsTheBenchmark(String command) throws Exception {
+    Matcher m = Pattern.compile("^(?:RTM_SKIP_BUILD=1 )?bench/run-jmh\\.sh (?:-l|(\\w+Benchmark)(?: .*)?)$").matcher(command);
+    assertThat(m.matches()).as("%s: bench/run-jmh.sh -l or bench/run-jmh.sh <Name>Benchmark [JMH options]", command).isTrue();
+    String name = m.group(1);
+    Result r = shell("RTM_SKIP_BUILD=1 bench/run-jmh.sh -l" + (name == null ? "" : " " + name), Map.of());
+    assertThat(r.exit()).as("%s -l:%n%s", command, r.output()).isZero();
+    assertThat(r.output()).contains("Benchmarks:");
+    for (String listed : name == null ? List.of("ShuffleLatencyBenchmark", "BarrierAlignmentBenchmark",
+        "GateRecordPathBenchmark", "ShuffleThroughputBenchmark", "UnsafeRowSerializationBenchmark") : List.of(name)) {
+      assertThat(r.output()).as("bench/run-jmh.sh -l lists %s", listed).contains("." + listed + ".");
     }
   }
 
