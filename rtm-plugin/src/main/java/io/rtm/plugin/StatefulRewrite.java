@@ -265,7 +265,8 @@ final class StatefulRewrite {
       boolean readsEventTime) {
     return new EpochStateStores(info.checkpointLocation(), info.queryRunId(), info.operatorId(),
         keySchema, valueSchema, StateStoreSettings.forRealTime(conf),
-        readsEventTime ? StateStoreSettings.forWatermark(conf) : null, new SerializableConfiguration(hadoopConf));
+        readsEventTime ? StateStoreSettings.forWatermark(conf) : null, new SerializableConfiguration(hadoopConf),
+        StateStoreSettings.timeIndexEntries(conf));
   }
 
   private static <T> Seq<T> seq(List<T> list) {

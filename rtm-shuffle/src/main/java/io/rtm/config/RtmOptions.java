@@ -93,6 +93,18 @@ public final class RtmOptions {
               + " changes, while the HDFS-backed default copies the whole state map per version. An"
               + " explicit spark.sql.streaming.stateStore.providerClass always wins.");
 
+  public static final ConfigOption<Integer> STATE_EVENT_TIME_INDEX_ENTRIES =
+      ConfigOption.intOption("spark.rtm.state.eventTimeIndexEntries", 100_000)
+          .atLeast(1)
+          .doc("State keys a watermarked stateful operator (window aggregation, deduplication,"
+              + " session window, stream-stream join side) keeps on the heap per task, ordered by the"
+              + " event time at which they leave the state, so that a rising watermark touches only the"
+              + " keys it releases. Keys beyond it stay in the state store only (off the heap with"
+              + " RocksDB); when the watermark passes the last key held, one full scan of the store"
+              + " evicts what is due and refills the index. Each entry costs a copy of the key plus"
+              + " about 100 bytes. Larger values mean fewer scans over a large state, smaller values"
+              + " less heap.");
+
   public static final ConfigOption<Boolean> CHECKPOINT_LOCAL_NIO =
       ConfigOption.booleanOption("spark.rtm.checkpoint.localNioFiles", true)
           .doc("When true, real-time queries whose checkpoint location is on the local file system"
@@ -246,6 +258,7 @@ public final class RtmOptions {
         PRODUCER_WAIT_MS,
         WATERMARK_IDLE_TIMEOUT_MS,
         STATE_STORE_PROVIDER,
+        STATE_EVENT_TIME_INDEX_ENTRIES,
         CHECKPOINT_LOCAL_NIO,
         EXECUTOR_WARMUP_CLASSES,
         RECOVERY_MAX_RETRIES,

@@ -33,8 +33,9 @@ import scala.jdk.javaapi.CollectionConverters;
  * or below the watermark is late, dropped and counted.
  *
  * <p>State: key = (grouping columns without the session, session start), value = (session end,
- * aggregation buffer in stored form). The sessions of each key and the sessions by end are indexed
- * in memory, rebuilt from the store on the task's first epoch.
+ * aggregation buffer in stored form). The sessions of each key are indexed in memory, rebuilt from
+ * the store on the task's first epoch (one entry per open session: this map is not bounded); the
+ * sessions by end are in a bounded {@link EventTimeIndex}.
  */
 final class EpochSessionAggregation implements EpochStatefulTask.RowOperator {
   private static final String STATE = StateStore.DEFAULT_COL_FAMILY_NAME();
@@ -55,7 +56,7 @@ final class EpochSessionAggregation implements EpochStatefulTask.RowOperator {
   private final UnsafeProjection bufferOf;
   private final int sessionPosition;
   private final Map<UnsafeRow, TreeMap<Long, Long>> sessionsByGroup = new HashMap<>();
-  private final EventTimeIndex byEnd = new EventTimeIndex();
+  private final EventTimeIndex byEnd;
   private boolean indexed;
   private long closedUpTo = Long.MIN_VALUE;
 
@@ -68,7 +69,8 @@ final class EpochSessionAggregation implements EpochStatefulTask.RowOperator {
   @SuppressWarnings({"unchecked", "rawtypes"})
   EpochSessionAggregation(RowAggregator aggregator, BufferMerger merger, StructType bufferSchema, Seq<Attribute> input,
       Attribute session, Seq<Attribute> groupsWithoutSession, StructType groupingSchema, int sessionPosition,
-      TaskEventTime eventTime, SQLMetric droppedByWatermark) {
+      TaskEventTime eventTime, SQLMetric droppedByWatermark, int timeIndexEntries) {
+    this.byEnd = new EventTimeIndex(timeIndexEntries);
     this.sessionPosition = sessionPosition;
     this.aggregator = aggregator;
     this.merger = merger;
@@ -176,7 +178,13 @@ final class EpochSessionAggregation implements EpochStatefulTask.RowOperator {
       return;
     }
     closedUpTo = watermark;
-    byEnd.releaseUpTo(watermark, key -> {
+    byEnd.releaseUpTo(watermark, entry -> {
+      Iterator<UnsafeRowPair> it = CollectionConverters.asJava(store.iterator(STATE));
+      while (it.hasNext()) {
+        UnsafeRowPair pair = it.next();
+        entry.accept(pair.value().getLong(0), pair.key());
+      }
+    }, key -> {
       UnsafeRow stored = store.get(key, STATE);
       long start = key.getLong(groupFields);
       // A session merged into another, or extended since this entry, is not final at this time.
@@ -209,7 +217,6 @@ final class EpochSessionAggregation implements EpochStatefulTask.RowOperator {
       UnsafeRow key = pair.key().copy();
       long end = pair.value().getLong(0);
       sessionsByGroup.computeIfAbsent(groupOf(key), g -> new TreeMap<>()).put(key.getLong(groupFields), end);
-      byEnd.add(end, key);
     }
   }
 

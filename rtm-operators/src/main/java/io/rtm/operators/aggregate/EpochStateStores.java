@@ -20,7 +20,8 @@ import scala.Option;
  * operator; a query restarted at epoch e therefore sees exactly the state after e-1, which is what
  * the commit log says was committed. An operator that reads event time also keeps its partition's
  * watermark in a second, one-row store ({@link #WATERMARK_STORE_NAME}) versioned with the first, so
- * a restart from epoch e starts from the watermark reached at the end of e-1. Call surface checked against Spark 4.2.0
+ * a restart from epoch e starts from the watermark reached at the end of e-1. {@code timeIndexEntries}
+ * bounds the operator's in-memory {@link EventTimeIndex}. Call surface checked against Spark 4.2.0
  * ({@code StateStore.get}, {@code StateStoreProviderId}, {@code StateStoreId}).
  */
 public record EpochStateStores(
@@ -31,7 +32,8 @@ public record EpochStateStores(
     StructType valueSchema,
     StateStoreConf storeConf,
     StateStoreConf watermarkStoreConf,
-    SerializableConfiguration hadoopConf) implements Serializable {
+    SerializableConfiguration hadoopConf,
+    int timeIndexEntries) implements Serializable {
 
   /** The store beside the operator's own that holds the partition's watermark, one version per epoch. */
   static final String WATERMARK_STORE_NAME = "rtmWatermark";

@@ -37,7 +37,7 @@ final class EpochJoinTask {
     String key = context.taskAttemptId() + "/" + stores.operatorId();
     return BY_TASK.computeIfAbsent(key, k -> {
       EpochJoinTask created = new EpochJoinTask(partition, stores,
-          new StreamJoinOperator(spec, TaskEventTime.of(context.taskAttemptId())));
+          new StreamJoinOperator(spec, TaskEventTime.of(context.taskAttemptId()), stores.timeIndexEntries()));
       context.addTaskCompletionListener(ctx -> {
         BY_TASK.remove(k);
         created.abortOpenEpoch();
