@@ -35,6 +35,8 @@ final class EpochAggregation implements EpochStatefulTask.RowOperator {
   private final UnsafeProjection keyTime;
   private final EventTimeIndex byEventTime;
   private long closedUpTo = Long.MIN_VALUE;
+  private long rowsUpdated;
+  private long rowsRemoved;
   private final SQLMetric droppedByWatermark;
 
   EpochAggregation(RowAggregator aggregator, EpochStateStores stores, TaskEventTime eventTime, EventTimeSpec spec,
@@ -75,6 +77,7 @@ final class EpochAggregation implements EpochStatefulTask.RowOperator {
       out.add(aggregator.result(key, working).copy());
     }
     store.put(key, buffers.store(working), StateStore.DEFAULT_COL_FAMILY_NAME());
+    rowsUpdated++;
     if (keyTime != null) {
       closeFinalGroups(store, out);
     }
@@ -90,6 +93,16 @@ final class EpochAggregation implements EpochStatefulTask.RowOperator {
   @Override
   public void beforeCommit(StateStore store, Deque<InternalRow> out) {
     onWatermark(store, out);
+  }
+
+  @Override
+  public long rowsUpdated() {
+    return rowsUpdated;
+  }
+
+  @Override
+  public long rowsRemoved() {
+    return rowsRemoved;
   }
 
   @Override
@@ -125,6 +138,7 @@ final class EpochAggregation implements EpochStatefulTask.RowOperator {
         out.add(aggregator.result(key, working).copy());
       }
       store.remove(key, StateStore.DEFAULT_COL_FAMILY_NAME());
+      rowsRemoved++;
     });
   }
 

@@ -38,6 +38,8 @@ final class EpochDeduplication implements EpochStatefulTask.RowOperator {
   private final UnsafeRow value;
   private final EventTimeIndex index;
   private long releasedUpTo = Long.MIN_VALUE;
+  private long rowsUpdated;
+  private long rowsRemoved;
 
   /** @param time null without a watermark */
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -81,9 +83,11 @@ final class EpochDeduplication implements EpochStatefulTask.RowOperator {
       long expiresAt = rowMicros + time.withinWatermarkDelayMs() * 1000L;
       value.setLong(0, expiresAt);
       store.put(key, value, STATE);
+      rowsUpdated++;
       index.add(expiresAt, key);
     } else {
       store.put(key, value, STATE);
+      rowsUpdated++;
       if (keyTime != null) {
         InternalRow t = keyTime.apply(key);
         if (!t.isNullAt(0)) { // a key without event time stays, as in Spark (null <= watermark is not true)
@@ -124,7 +128,10 @@ final class EpochDeduplication implements EpochStatefulTask.RowOperator {
           }
         }
       }
-    }, key -> store.remove(key, STATE));
+    }, key -> {
+      store.remove(key, STATE);
+      rowsRemoved++;
+    });
   }
 
   private long watermarkMicros() {
@@ -133,6 +140,16 @@ final class EpochDeduplication implements EpochStatefulTask.RowOperator {
       return Long.MIN_VALUE;
     }
     return ms >= Long.MAX_VALUE / 1000L ? Long.MAX_VALUE : ms * 1000L;
+  }
+
+  @Override
+  public long rowsUpdated() {
+    return rowsUpdated;
+  }
+
+  @Override
+  public long rowsRemoved() {
+    return rowsRemoved;
   }
 
   @Override

@@ -59,6 +59,8 @@ final class EpochSessionAggregation implements EpochStatefulTask.RowOperator {
   private final EventTimeIndex byEnd;
   private boolean indexed;
   private long closedUpTo = Long.MIN_VALUE;
+  private long rowsUpdated;
+  private long rowsRemoved;
 
   /**
    * @param session the session window column among the input attributes
@@ -138,6 +140,7 @@ final class EpochSessionAggregation implements EpochStatefulTask.RowOperator {
           merger.merge(working, buffer);
         }
         store.remove(key, STATE);
+        rowsRemoved++;
         sessions.remove(s.getKey());
         start = Math.min(start, s.getKey());
         end = Math.max(end, s.getValue());
@@ -168,6 +171,7 @@ final class EpochSessionAggregation implements EpochStatefulTask.RowOperator {
     }
     UnsafeRow key = stateKey(group, start).copy();
     store.put(key, toStateValue.apply(value), STATE);
+    rowsUpdated++;
     sessions.put(start, end);
     byEnd.add(end, key);
   }
@@ -196,6 +200,7 @@ final class EpochSessionAggregation implements EpochStatefulTask.RowOperator {
       buffers.load(bufferOf.apply(stored).copy(), working);
       out.add(aggregator.result(groupingKey(group, start, end), working).copy());
       store.remove(key, STATE);
+      rowsRemoved++;
       TreeMap<Long, Long> sessions = sessionsByGroup.get(group);
       if (sessions != null) {
         sessions.remove(start);
@@ -266,6 +271,16 @@ final class EpochSessionAggregation implements EpochStatefulTask.RowOperator {
       return Long.MIN_VALUE;
     }
     return ms >= Long.MAX_VALUE / 1000L ? Long.MAX_VALUE : ms * 1000L;
+  }
+
+  @Override
+  public long rowsUpdated() {
+    return rowsUpdated;
+  }
+
+  @Override
+  public long rowsRemoved() {
+    return rowsRemoved;
   }
 
   @Override

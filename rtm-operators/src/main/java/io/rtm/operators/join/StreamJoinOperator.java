@@ -82,6 +82,8 @@ final class StreamJoinOperator {
   private long lastEvictionNanos;
   private long sequence;
   private long lateRows;
+  private long rowsUpdated;
+  private long rowsRemoved;
 
   StreamJoinOperator(StreamJoinSpec spec, TaskEventTime eventTime, int timeIndexEntries) {
     this.spec = spec;
@@ -202,6 +204,16 @@ final class StreamJoinOperator {
     return lateRows;
   }
 
+  /** State rows written so far (cumulative). */
+  long rowsUpdated() {
+    return rowsUpdated;
+  }
+
+  /** State rows evicted so far (cumulative). */
+  long rowsRemoved() {
+    return rowsRemoved;
+  }
+
   void process(InternalRow row, StateStore store, Deque<InternalRow> out) {
     long watermark = eventTime.watermarkMs();
     refreshLateFilters(watermark);
@@ -237,12 +249,14 @@ final class StreamJoinOperator {
       for (UnsafeRowPair pair : toMark) {
         pair.value().setBoolean(combinedSize, true);
         store.put(pair.key(), pair.value(), StateStore.DEFAULT_COL_FAMILY_NAME());
+        rowsUpdated++;
       }
     }
     Long leavesAt = timeOf[side] == null ? null : rowTime(side, row, mine);
     matchedFlag.setBoolean(0, matched);
     UnsafeRow stored = keyOf(side, row).copy();
     store.put(stored, storeValue.apply(joined.apply(row, matchedFlag)).copy(), StateStore.DEFAULT_COL_FAMILY_NAME());
+    rowsUpdated++;
     if (leavesAt != null) {
       bySide[side].add(leavesAt, stored);
     }
@@ -298,6 +312,7 @@ final class StreamJoinOperator {
         out.add(emit(side, sideOf[side].apply(value), nullSide[1 - side]));
       }
       store.remove(key, StateStore.DEFAULT_COL_FAMILY_NAME());
+      rowsRemoved++;
     });
   }
 
