@@ -481,8 +481,9 @@ class RealTimeAggregationIT {
     try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers());
          KafkaTopics.Collector collector = new KafkaTopics.Collector(broker.bootstrapServers(), out)) {
       for (long i = 0; i < 3000; i++) {
-        producer.sendAt(in, i, "acct-" + (i % 500), 1.0 + (i % 7), BASE.plusMillis(i).toString());
+        producer.sendAtNoWait(in, i, "acct-" + (i % 500), 1.0 + (i % 7), BASE.plusMillis(i).toString());
       }
+      producer.flush();
       StreamingQuery q = startAppend(RealTimeAggregationIT::manyKeyWindows, in, out, Sessions.workDir("cp"),
           Trigger.Continuous("200 milliseconds"));
       progress.queryId = q.id();
