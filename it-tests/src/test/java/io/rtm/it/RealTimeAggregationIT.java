@@ -430,38 +430,6 @@ class RealTimeAggregationIT {
             to_json(struct(col("window.start").as("start"), col("n"), col("total"))).as("value"));
   }
 
-  /** Progress of one query, every epoch (recentProgress keeps only the last hundred). */
-  private static final class StateProgress extends org.apache.spark.sql.streaming.StreamingQueryListener {
-    final List<org.apache.spark.sql.streaming.StateOperatorProgress> state =
-        java.util.Collections.synchronizedList(new ArrayList<>());
-    volatile java.util.UUID queryId;
-
-    @Override
-    public void onQueryStarted(QueryStartedEvent event) {}
-
-    @Override
-    public void onQueryProgress(QueryProgressEvent event) {
-      if (event.progress().id().equals(queryId)) {
-        state.addAll(List.of(event.progress().stateOperators()));
-      }
-    }
-
-    @Override
-    public void onQueryTerminated(QueryTerminatedEvent event) {}
-
-    long sum(java.util.function.ToLongFunction<org.apache.spark.sql.streaming.StateOperatorProgress> f) {
-      synchronized (state) {
-        return state.stream().mapToLong(f).sum();
-      }
-    }
-
-    long max(java.util.function.ToLongFunction<org.apache.spark.sql.streaming.StateOperatorProgress> f) {
-      synchronized (state) {
-        return state.stream().mapToLong(f).max().orElse(0);
-      }
-    }
-  }
-
   /**
    * State far larger than the heap index of its operator, on RocksDB: the index may hold 64 keys
    * per task while the state holds thousands, so the keys beyond it are only in RocksDB and windows
@@ -474,7 +442,7 @@ class RealTimeAggregationIT {
     String provider = "spark.sql.streaming.stateStore.providerClass";
     spark.conf().set(provider, "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider");
     spark.conf().set("spark.rtm.state.eventTimeIndexEntries", "64");
-    StateProgress progress = new StateProgress();
+    StateProgressListener progress = new StateProgressListener();
     spark.streams().addListener(progress);
     String in = topic("in", 2);
     String out = topic("out", 1);
