@@ -3,7 +3,6 @@ package io.rtm.operators.aggregate;
 import io.rtm.operators.eventtime.TaskEventTime;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -33,9 +32,10 @@ import scala.jdk.javaapi.CollectionConverters;
  * or below the watermark is late, dropped and counted.
  *
  * <p>State: key = (grouping columns without the session, session start), value = (session end,
- * aggregation buffer in stored form). The sessions of each key are indexed in memory, rebuilt from
- * the store on the task's first epoch (one entry per open session: this map is not bounded); the
- * sessions by end are in a bounded {@link EventTimeIndex}.
+ * aggregation buffer in stored form). A record reads its key's sessions from the store by the
+ * grouping columns' prefix ({@code prefixScan}; with no grouping column besides the session, every
+ * open session is the key's), so nothing per key stays on the heap; the sessions by end are in a
+ * bounded {@link EventTimeIndex}.
  */
 final class EpochSessionAggregation implements EpochStatefulTask.RowOperator {
   private static final String STATE = StateStore.DEFAULT_COL_FAMILY_NAME();
@@ -55,9 +55,7 @@ final class EpochSessionAggregation implements EpochStatefulTask.RowOperator {
   private final UnsafeProjection toGroupingKey;
   private final UnsafeProjection bufferOf;
   private final int sessionPosition;
-  private final Map<UnsafeRow, TreeMap<Long, Long>> sessionsByGroup = new HashMap<>();
   private final EventTimeIndex byEnd;
-  private boolean indexed;
   private long closedUpTo = Long.MIN_VALUE;
   private long rowsUpdated;
   private long rowsRemoved;
@@ -102,7 +100,6 @@ final class EpochSessionAggregation implements EpochStatefulTask.RowOperator {
 
   @Override
   public void process(InternalRow row, StateStore store, Deque<InternalRow> out) {
-    indexOnce(store);
     InternalRow projected = sessionOf.apply(row);
     if (projected.isNullAt(0)) {
       return; // no event time, no session (Spark's session_window filters these out too)
@@ -115,7 +112,7 @@ final class EpochSessionAggregation implements EpochStatefulTask.RowOperator {
       return;
     }
     UnsafeRow group = groupOf.apply(row).copy();
-    TreeMap<Long, Long> sessions = sessionsByGroup.computeIfAbsent(group, g -> new TreeMap<>());
+    TreeMap<Long, Long> sessions = sessionsOf(group, store);
     // Sessions of a key never overlap, so by start they are also ordered by end: walk down from the
     // last one starting at or before this session's end while they reach its start.
     List<Map.Entry<Long, Long>> touching = new ArrayList<>();
@@ -123,7 +120,7 @@ final class EpochSessionAggregation implements EpochStatefulTask.RowOperator {
       if (s.getValue() < start) {
         break;
       }
-      touching.add(Map.entry(s.getKey(), s.getValue())); // a TreeMap entry may change as others leave
+      touching.add(s);
     }
     if (touching.isEmpty()) {
       aggregator.initialize(working);
@@ -141,19 +138,17 @@ final class EpochSessionAggregation implements EpochStatefulTask.RowOperator {
         }
         store.remove(key, STATE);
         rowsRemoved++;
-        sessions.remove(s.getKey());
         start = Math.min(start, s.getKey());
         end = Math.max(end, s.getValue());
       }
     }
     aggregator.update(working, row);
-    save(store, group, sessions, start, end);
+    save(store, group, start, end);
     closeFinalSessions(store, out);
   }
 
   @Override
   public void onWatermark(StateStore store, Deque<InternalRow> out) {
-    indexOnce(store);
     closeFinalSessions(store, out);
   }
 
@@ -162,7 +157,19 @@ final class EpochSessionAggregation implements EpochStatefulTask.RowOperator {
     onWatermark(store, out);
   }
 
-  private void save(StateStore store, UnsafeRow group, TreeMap<Long, Long> sessions, long start, long end) {
+  /** The key's sessions in the state, start to end. */
+  private TreeMap<Long, Long> sessionsOf(UnsafeRow group, StateStore store) {
+    TreeMap<Long, Long> sessions = new TreeMap<>();
+    Iterator<UnsafeRowPair> it = CollectionConverters.asJava(
+        groupFields > 0 ? store.prefixScan(group, STATE) : store.iterator(STATE));
+    while (it.hasNext()) {
+      UnsafeRowPair pair = it.next();
+      sessions.put(pair.key().getLong(groupFields), pair.value().getLong(0));
+    }
+    return sessions;
+  }
+
+  private void save(StateStore store, UnsafeRow group, long start, long end) {
     UnsafeRow stored = buffers.store(working);
     GenericInternalRow value = new GenericInternalRow(1 + stored.numFields());
     value.update(0, end);
@@ -172,7 +179,6 @@ final class EpochSessionAggregation implements EpochStatefulTask.RowOperator {
     UnsafeRow key = stateKey(group, start).copy();
     store.put(key, toStateValue.apply(value), STATE);
     rowsUpdated++;
-    sessions.put(start, end);
     byEnd.add(end, key);
   }
 
@@ -201,28 +207,7 @@ final class EpochSessionAggregation implements EpochStatefulTask.RowOperator {
       out.add(aggregator.result(groupingKey(group, start, end), working).copy());
       store.remove(key, STATE);
       rowsRemoved++;
-      TreeMap<Long, Long> sessions = sessionsByGroup.get(group);
-      if (sessions != null) {
-        sessions.remove(start);
-        if (sessions.isEmpty()) {
-          sessionsByGroup.remove(group);
-        }
-      }
     });
-  }
-
-  private void indexOnce(StateStore store) {
-    if (indexed) {
-      return;
-    }
-    indexed = true;
-    Iterator<UnsafeRowPair> it = CollectionConverters.asJava(store.iterator(STATE));
-    while (it.hasNext()) {
-      UnsafeRowPair pair = it.next();
-      UnsafeRow key = pair.key().copy();
-      long end = pair.value().getLong(0);
-      sessionsByGroup.computeIfAbsent(groupOf(key), g -> new TreeMap<>()).put(key.getLong(groupFields), end);
-    }
   }
 
   private UnsafeRow stateKey(UnsafeRow group, long start) {
