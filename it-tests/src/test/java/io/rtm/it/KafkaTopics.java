@@ -48,6 +48,21 @@ final class KafkaTopics {
       return sendJson(topic, eventId, account, json);
     }
 
+    /**
+     * Like {@link #sendAt} without waiting for the broker per record (the producer keeps each
+     * partition's order); {@link #flush} waits for all of them.
+     */
+    void sendAtNoWait(String topic, long eventId, String account, double amount, String isoTime) {
+      String json = String.format(java.util.Locale.ROOT,
+          "{\"event_id\":%d,\"account_id\":\"%s\",\"amount\":%.1f,\"merchant\":\"m\",\"ts\":\"%s\"}",
+          eventId, account, amount, isoTime);
+      producer.send(new ProducerRecord<>(topic, account, json));
+    }
+
+    void flush() {
+      producer.flush();
+    }
+
     private Sent sendJson(String topic, long eventId, String account, String json) {
       try {
         long now = System.currentTimeMillis();

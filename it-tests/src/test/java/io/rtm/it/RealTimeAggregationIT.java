@@ -426,6 +426,66 @@ class RealTimeAggregationIT {
     }
   }
 
+  /** Event i at BASE + i ms on account i % 500: every 500 ms window holds each of the 500 accounts once. */
+  private static Dataset<Row> manyKeyWindows(SparkSession s, String in) {
+    return Queries.events(s, broker.bootstrapServers(), in).withWatermark("ts", "1 second")
+        .groupBy(window(col("ts"), "500 milliseconds"), col("account_id"))
+        .agg(count("*").as("n"), sum("amount").as("total"))
+        .select(concat_ws("|", col("account_id"), col("window.start").cast("string")).as("key"),
+            to_json(struct(col("window.start").as("start"), col("n"), col("total"))).as("value"));
+  }
+
+  /**
+   * State far larger than the heap index of its operator, on RocksDB: the index may hold 64 keys
+   * per task while the state holds thousands, so the keys beyond it are only in RocksDB and windows
+   * leave through the index's fall-back scans. The windows the watermark closed leave once each,
+   * equal to stock micro-batch on the same input, and the progress counts the state rows written
+   * and evicted.
+   */
+  @Test
+  void windowsOverMoreKeysThanTheHeapIndexHoldsEqualMicroBatchOnRocksDB() throws Exception {
+    String provider = "spark.sql.streaming.stateStore.providerClass";
+    spark.conf().set(provider, "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider");
+    spark.conf().set("spark.rtm.state.eventTimeIndexEntries", "64");
+    StateProgressListener progress = new StateProgressListener();
+    spark.streams().addListener(progress);
+    String in = topic("in", 2);
+    String out = topic("out", 1);
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers());
+         KafkaTopics.Collector collector = new KafkaTopics.Collector(broker.bootstrapServers(), out)) {
+      for (long i = 0; i < 3000; i++) {
+        producer.sendAtNoWait(in, i, "acct-" + (i % 500), 1.0 + (i % 7), BASE.plusMillis(i).toString());
+      }
+      producer.flush();
+      StreamingQuery q = startAppend(RealTimeAggregationIT::manyKeyWindows, in, out, Sessions.workDir("cp"),
+          Trigger.Continuous("200 milliseconds"));
+      progress.queryId = q.id();
+      // Max event time 2.999 s, delay 1 s: the windows ending at 0.5, 1 and 1.5 s are final.
+      await().atMost(Duration.ofSeconds(60)).until(() -> collector.values().size() >= 1500);
+      await().atMost(Duration.ofSeconds(30)).until(() -> progress.sum(p -> p.numRowsRemoved()) >= 1500);
+      String mbOut = topic("mb", 1);
+      spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "false");
+      try {
+        startAppend(RealTimeAggregationIT::manyKeyWindows, in, mbOut, Sessions.workDir("cp-mb"), Trigger.AvailableNow())
+            .awaitTermination();
+      } finally {
+        spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "true");
+      }
+      Map<String, String> microBatch = lastPerKey(mbOut);
+      assertThat(microBatch).hasSize(1500);
+      assertThat(collector.values()).hasSize(1500); // each window once
+      assertThat(lastPerKey(out)).isEqualTo(microBatch);
+      // Thousands of groups were in the state at once, against 2 x 64 index entries on the heap.
+      assertThat(progress.max(p -> p.numRowsTotal())).isGreaterThan(1000);
+      assertThat(progress.sum(p -> p.numRowsUpdated())).isEqualTo(3000); // one state write per record
+      assertThat(progress.sum(p -> p.numRowsRemoved())).isEqualTo(1500); // the closed windows
+    } finally {
+      spark.streams().removeListener(progress);
+      spark.conf().unset(provider);
+      spark.conf().unset("spark.rtm.state.eventTimeIndexEntries");
+    }
+  }
+
   @Test
   void completeOutputModeIsRefusedAtStart() {
     String in = topic("in", 1);

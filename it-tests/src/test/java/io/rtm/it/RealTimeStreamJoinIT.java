@@ -151,11 +151,20 @@ class RealTimeStreamJoinIT {
         Queries.events(spark, broker.bootstrapServers(), r), type);
     String out = topic("out", 1);
     String mbOut = topic("mb", 1);
+    StateProgressListener progress = new StateProgressListener();
+    spark.streams().addListener(progress);
     try (KafkaTopics.Collector realTime = new KafkaTopics.Collector(broker.bootstrapServers(), out);
          KafkaTopics.Collector microBatch = new KafkaTopics.Collector(broker.bootstrapServers(), mbOut)) {
-      start(query.apply(left, right), out, Sessions.workDir("cp"), Trigger.Continuous("200 milliseconds"));
+      progress.queryId = start(query.apply(left, right), out, Sessions.workDir("cp"),
+          Trigger.Continuous("200 milliseconds")).id();
       await().atMost(Duration.ofSeconds(40)).until(() -> realTime.values().size() >= expected);
+      // The sentinels' watermark evicts all 240 other rows; the epoch that did it reports them.
+      await().atMost(Duration.ofSeconds(30)).until(() -> progress.sum(p -> p.numRowsRemoved()) >= 240);
       queries.get(0).stop();
+      assertThat(progress.names()).containsExactly("symmetricHashJoin");
+      assertThat(progress.sum(p -> p.numRowsRemoved())).isEqualTo(240);
+      assertThat(progress.sum(p -> p.numRowsUpdated())).as("every row stored, outer rows marked when matched")
+          .isGreaterThanOrEqualTo(242);
       spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "false");
       // Processing-time batches: the batch after the data one evicts by the risen watermark.
       start(query.apply(left, right), mbOut, Sessions.workDir("cp-mb"), Trigger.ProcessingTime("200 milliseconds"));
@@ -167,6 +176,8 @@ class RealTimeStreamJoinIT {
         String missing = type.equals("left_outer") ? "r_id" : "l_id";
         assertThat(realTime.values()).as("unmatched rows of the outer side").anyMatch(v -> !v.contains(missing));
       }
+    } finally {
+      spark.streams().removeListener(progress);
     }
   }
 

@@ -215,7 +215,8 @@ final class EpochProgressReporter implements AutoCloseable {
   }
 
   private static StateOperatorProgress[] stateOperators(EpochFigures figures) {
-    return figures.state().stream().map(s -> new StateOperatorProgress(s.name(), s.rowsTotal(), 0L, 0L, 0L, 0L, 0L,
+    return figures.state().stream().map(s -> new StateOperatorProgress(s.name(), s.rowsTotal(), s.rowsUpdated(), 0L,
+        s.rowsRemoved(), 0L, 0L,
         s.memoryUsedBytes(), s.rowsDroppedByWatermark(), s.instances(), s.instances(), new HashMap<>()))
         .toArray(StateOperatorProgress[]::new);
   }

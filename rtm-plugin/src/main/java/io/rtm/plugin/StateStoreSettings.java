@@ -35,6 +35,13 @@ final class StateStoreSettings {
     return new StateStoreConf(effective, scala.collection.immutable.Map$.MODULE$.empty());
   }
 
+  /** How many state keys an event-time operator indexes on the heap per task. */
+  static int timeIndexEntries(SQLConf conf) {
+    String value = conf.getConfString(RtmOptions.STATE_EVENT_TIME_INDEX_ENTRIES.key(), null);
+    return value != null ? RtmOptions.STATE_EVENT_TIME_INDEX_ENTRIES.parse(value)
+        : RtmOptions.STATE_EVENT_TIME_INDEX_ENTRIES.defaultValue();
+  }
+
   /**
    * The one-row watermark store of an event-time operator: Spark's HDFS-backed provider whatever
    * the operator's own store uses, since copying one row per version costs nothing and it saves a

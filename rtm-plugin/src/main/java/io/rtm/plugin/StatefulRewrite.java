@@ -226,7 +226,9 @@ final class StatefulRewrite {
     StructType keySchema = DataTypeUtils.fromAttributes(save.keyWithoutSessionExpressions())
         .add("sessionStart", DataTypes.LongType, false);
     StructType valueSchema = new StructType().add("sessionEnd", DataTypes.LongType, false).merge(bufferSchema, true);
-    EpochStateStores stores = stores(save.stateInfo().get(), keySchema, valueSchema, true);
+    // Read by the grouping columns (all key columns but the session start): a record finds its
+    // key's sessions in the store, not in a heap map.
+    EpochStateStores stores = stores(save.stateInfo().get(), keySchema, valueSchema, true, keySchema.size() - 1);
     return new RealTimeSessionAggregateExec(finalAgg.groupingExpressions(), save.sessionExpression(),
         save.keyWithoutSessionExpressions(), seq(complete), finalAgg.aggregateAttributes(),
         finalAgg.resultExpressions(), bufferSchema, stores, droppedByWatermark(), input);
@@ -263,9 +265,15 @@ final class StatefulRewrite {
   /** The operator's state, where Spark's planner put it: checkpoint location and operator id. */
   private EpochStateStores stores(StatefulOperatorStateInfo info, StructType keySchema, StructType valueSchema,
       boolean readsEventTime) {
+    return stores(info, keySchema, valueSchema, readsEventTime, 0);
+  }
+
+  private EpochStateStores stores(StatefulOperatorStateInfo info, StructType keySchema, StructType valueSchema,
+      boolean readsEventTime, int prefixColumns) {
     return new EpochStateStores(info.checkpointLocation(), info.queryRunId(), info.operatorId(),
         keySchema, valueSchema, StateStoreSettings.forRealTime(conf),
-        readsEventTime ? StateStoreSettings.forWatermark(conf) : null, new SerializableConfiguration(hadoopConf));
+        readsEventTime ? StateStoreSettings.forWatermark(conf) : null, new SerializableConfiguration(hadoopConf),
+        StateStoreSettings.timeIndexEntries(conf), prefixColumns);
   }
 
   private static <T> Seq<T> seq(List<T> list) {

@@ -94,7 +94,7 @@ final class StreamJoinRewrite {
     StructType valueSchema = DataTypeUtils.fromAttributes(both.output()).add("matched", DataTypes.BooleanType, false);
     JoinStateStores stores = new JoinStateStores(info.checkpointLocation(), info.queryRunId(), info.operatorId(),
         keySchema, valueSchema, 1 + leftKeys.size(), StateStoreSettings.forRealTime(conf),
-        new SerializableConfiguration(hadoopConf));
+        new SerializableConfiguration(hadoopConf), StateStoreSettings.timeIndexEntries(conf));
     return new RealTimeStreamJoinExec(spec, stores, exchange);
   }
 

@@ -13,7 +13,7 @@ class EpochStatsCollectorTest {
     LatencyHistogram h = new LatencyHistogram();
     h.record(latencyMicros);
     return EpochStats.ofTask(run, epoch, sourceRows > 0, sinkRows > 0, sourceRows, sinkRows, h, 0, 0, 0,
-        Long.MIN_VALUE, List.of(new StateOperatorStats(0, "stateStoreSave", 5, 100, 0, 1)));
+        Long.MIN_VALUE, List.of(new StateOperatorStats(0, "stateStoreSave", 5, 100, 0, 1, 2, 1)));
   }
 
   @Test
@@ -29,7 +29,7 @@ class EpochStatsCollectorTest {
     assertThat(sum.sourceRows()).isEqualTo(10);
     assertThat(sum.sinkRows()).isEqualTo(7);
     assertThat(sum.latency().maxMicros()).isEqualTo(300);
-    assertThat(sum.stateOperators()).containsExactly(new StateOperatorStats(0, "stateStoreSave", 10, 200, 0, 2));
+    assertThat(sum.stateOperators()).containsExactly(new StateOperatorStats(0, "stateStoreSave", 10, 200, 0, 2, 4, 2));
     assertThat(c.take("r", 4)).isNull();
     // A straggler of a reported epoch is dropped instead of piling up.
     c.add(task("r", 4, 1, 0, 1));

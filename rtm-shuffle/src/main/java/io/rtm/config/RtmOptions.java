@@ -104,6 +104,18 @@ public final class RtmOptions {
               + " epochs per snapshot make latency smoother; a restart replays up to this many small"
               + " change logs.");
 
+  public static final ConfigOption<Integer> STATE_EVENT_TIME_INDEX_ENTRIES =
+      ConfigOption.intOption("spark.rtm.state.eventTimeIndexEntries", 100_000)
+          .atLeast(1)
+          .doc("State keys a watermarked stateful operator (window aggregation, deduplication,"
+              + " session window, stream-stream join side) keeps on the heap per task, ordered by the"
+              + " event time at which they leave the state, so that a rising watermark touches only the"
+              + " keys it releases. Keys beyond it stay in the state store only (off the heap with"
+              + " RocksDB); when the watermark passes the last key held, one full scan of the store"
+              + " evicts what is due and refills the index. Each entry costs the key's bytes plus about"
+              + " 60 bytes (100 bytes for a 40-byte key: 10 MB at the default). Larger values mean fewer"
+              + " scans over a large state, smaller values less heap.");
+
   public static final ConfigOption<Boolean> CHECKPOINT_LOCAL_NIO =
       ConfigOption.booleanOption("spark.rtm.checkpoint.localNioFiles", true)
           .doc("When true, real-time queries whose checkpoint location is on the local file system"
@@ -258,6 +270,7 @@ public final class RtmOptions {
         WATERMARK_IDLE_TIMEOUT_MS,
         STATE_STORE_PROVIDER,
         STATE_EPOCHS_PER_SNAPSHOT,
+        STATE_EVENT_TIME_INDEX_ENTRIES,
         CHECKPOINT_LOCAL_NIO,
         EXECUTOR_WARMUP_CLASSES,
         RECOVERY_MAX_RETRIES,

@@ -2,12 +2,8 @@ package io.rtm.operators.aggregate;
 
 import io.rtm.operators.eventtime.TaskEventTime;
 import java.util.Deque;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
@@ -26,8 +22,9 @@ import scala.jdk.javaapi.CollectionConverters;
  * <p>Over a watermarked stream, late records are dropped and a group whose event time falls to the
  * watermark is final: it leaves the state, and in append mode that is when its result is emitted,
  * as soon as the in-band watermark passes it (not at an epoch end). {@code byEventTime} indexes
- * groups by event time so closing them costs only the closed groups; it is rebuilt from the state
- * store on the task's first epoch, so a restarted query closes restored groups too.
+ * groups by event time so closing them costs only the closed groups; it is bounded and rebuilt from
+ * the state store by a scan when the watermark passes what it holds ({@link EventTimeIndex}), so a
+ * restarted query closes restored groups too.
  */
 final class EpochAggregation implements EpochStatefulTask.RowOperator {
   private final RowAggregator aggregator;
@@ -36,9 +33,10 @@ final class EpochAggregation implements EpochStatefulTask.RowOperator {
   private final TaskEventTime eventTime;
   private final EventTimeSpec spec;
   private final UnsafeProjection keyTime;
-  private final TreeMap<Long, Set<UnsafeRow>> byEventTime = new TreeMap<>();
-  private boolean indexed;
+  private final EventTimeIndex byEventTime;
   private long closedUpTo = Long.MIN_VALUE;
+  private long rowsUpdated;
+  private long rowsRemoved;
   private final SQLMetric droppedByWatermark;
 
   EpochAggregation(RowAggregator aggregator, EpochStateStores stores, TaskEventTime eventTime, EventTimeSpec spec,
@@ -49,6 +47,7 @@ final class EpochAggregation implements EpochStatefulTask.RowOperator {
     this.working = buffers.newWorking();
     this.eventTime = eventTime;
     this.spec = spec;
+    this.byEventTime = new EventTimeIndex(stores.timeIndexEntries());
     this.keyTime = spec == null ? null
         : UnsafeProjection.create(CollectionConverters.asScala(List.of(spec.keyEventTime())).toSeq(), keys);
   }
@@ -58,7 +57,6 @@ final class EpochAggregation implements EpochStatefulTask.RowOperator {
     UnsafeRow key = aggregator.keyOf(row);
     long groupTime = Long.MIN_VALUE;
     if (keyTime != null) {
-      indexOnce(store);
       groupTime = millis(keyTime.apply(key));
       if (groupTime <= eventTime.watermarkMs()) {
         droppedByWatermark.add(1L);
@@ -69,7 +67,7 @@ final class EpochAggregation implements EpochStatefulTask.RowOperator {
     if (stored == null) {
       aggregator.initialize(working);
       if (keyTime != null) {
-        byEventTime.computeIfAbsent(groupTime, t -> new HashSet<>()).add(key.copy());
+        byEventTime.add(groupTime, key);
       }
     } else {
       buffers.load(stored, working);
@@ -79,6 +77,7 @@ final class EpochAggregation implements EpochStatefulTask.RowOperator {
       out.add(aggregator.result(key, working).copy());
     }
     store.put(key, buffers.store(working), StateStore.DEFAULT_COL_FAMILY_NAME());
+    rowsUpdated++;
     if (keyTime != null) {
       closeFinalGroups(store, out);
     }
@@ -87,7 +86,6 @@ final class EpochAggregation implements EpochStatefulTask.RowOperator {
   @Override
   public void onWatermark(StateStore store, Deque<InternalRow> out) {
     if (keyTime != null) {
-      indexOnce(store);
       closeFinalGroups(store, out);
     }
   }
@@ -95,6 +93,16 @@ final class EpochAggregation implements EpochStatefulTask.RowOperator {
   @Override
   public void beforeCommit(StateStore store, Deque<InternalRow> out) {
     onWatermark(store, out);
+  }
+
+  @Override
+  public long rowsUpdated() {
+    return rowsUpdated;
+  }
+
+  @Override
+  public long rowsRemoved() {
+    return rowsRemoved;
   }
 
   @Override
@@ -114,32 +122,24 @@ final class EpochAggregation implements EpochStatefulTask.RowOperator {
       return;
     }
     closedUpTo = watermark;
-    while (!byEventTime.isEmpty() && byEventTime.firstKey() <= watermark) {
-      Map.Entry<Long, Set<UnsafeRow>> closed = byEventTime.pollFirstEntry();
-      for (UnsafeRow key : closed.getValue()) {
-        UnsafeRow stored = store.get(key, StateStore.DEFAULT_COL_FAMILY_NAME());
-        if (stored == null) {
-          continue;
-        }
-        if (spec.appendMode()) {
-          buffers.load(stored, working);
-          out.add(aggregator.result(key, working).copy());
-        }
-        store.remove(key, StateStore.DEFAULT_COL_FAMILY_NAME());
+    byEventTime.releaseUpTo(watermark, entry -> {
+      Iterator<UnsafeRowPair> it = CollectionConverters.asJava(store.iterator(StateStore.DEFAULT_COL_FAMILY_NAME()));
+      while (it.hasNext()) {
+        UnsafeRow key = it.next().key();
+        entry.accept(millis(keyTime.apply(key)), key);
       }
-    }
-  }
-
-  private void indexOnce(StateStore store) {
-    if (indexed) {
-      return;
-    }
-    indexed = true;
-    Iterator<UnsafeRowPair> it = CollectionConverters.asJava(store.iterator(StateStore.DEFAULT_COL_FAMILY_NAME()));
-    while (it.hasNext()) {
-      UnsafeRow key = it.next().key().copy();
-      byEventTime.computeIfAbsent(millis(keyTime.apply(key)), t -> new HashSet<>()).add(key);
-    }
+    }, key -> {
+      UnsafeRow stored = store.get(key, StateStore.DEFAULT_COL_FAMILY_NAME());
+      if (stored == null) {
+        return;
+      }
+      if (spec.appendMode()) {
+        buffers.load(stored, working);
+        out.add(aggregator.result(key, working).copy());
+      }
+      store.remove(key, StateStore.DEFAULT_COL_FAMILY_NAME());
+      rowsRemoved++;
+    });
   }
 
   private static long millis(InternalRow timestampMicros) {

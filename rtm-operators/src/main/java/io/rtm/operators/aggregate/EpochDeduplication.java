@@ -36,14 +36,16 @@ final class EpochDeduplication implements EpochStatefulTask.RowOperator {
   private final TaskEventTime eventTime;
   private final SQLMetric droppedByWatermark;
   private final UnsafeRow value;
-  private final EventTimeIndex index = new EventTimeIndex();
-  private boolean indexed;
+  private final EventTimeIndex index;
   private long releasedUpTo = Long.MIN_VALUE;
+  private long rowsUpdated;
+  private long rowsRemoved;
 
   /** @param time null without a watermark */
   @SuppressWarnings({"unchecked", "rawtypes"})
   EpochDeduplication(Seq<Attribute> keys, Seq<Attribute> input, DeduplicationTime time, StructType valueSchema,
-      TaskEventTime eventTime, SQLMetric droppedByWatermark) {
+      TaskEventTime eventTime, SQLMetric droppedByWatermark, int timeIndexEntries) {
+    this.index = new EventTimeIndex(timeIndexEntries);
     // Spark normalizes NaN and -0.0 in keys so that equal values have equal bytes; so do we.
     List<Expression> normalized = CollectionConverters.asJava(keys).stream()
         .map(k -> NormalizeFloatingNumbers$.MODULE$.normalize(k)).toList();
@@ -81,11 +83,16 @@ final class EpochDeduplication implements EpochStatefulTask.RowOperator {
       long expiresAt = rowMicros + time.withinWatermarkDelayMs() * 1000L;
       value.setLong(0, expiresAt);
       store.put(key, value, STATE);
-      index.add(expiresAt, key.copy());
+      rowsUpdated++;
+      index.add(expiresAt, key);
     } else {
       store.put(key, value, STATE);
+      rowsUpdated++;
       if (keyTime != null) {
-        indexByKeyTime(key.copy());
+        InternalRow t = keyTime.apply(key);
+        if (!t.isNullAt(0)) { // a key without event time stays, as in Spark (null <= watermark is not true)
+          index.add(t.getLong(0), key);
+        }
       }
     }
     out.add(row.copy());
@@ -104,38 +111,27 @@ final class EpochDeduplication implements EpochStatefulTask.RowOperator {
   }
 
   private void release(StateStore store, long watermark) {
-    if (!time.evicts()) {
-      return;
-    }
-    indexOnce(store);
-    if (watermark <= releasedUpTo) {
+    if (!time.evicts() || watermark <= releasedUpTo) {
       return;
     }
     releasedUpTo = watermark;
-    index.releaseUpTo(watermark, key -> store.remove(key, STATE));
-  }
-
-  private void indexOnce(StateStore store) {
-    if (indexed) {
-      return;
-    }
-    indexed = true;
-    Iterator<UnsafeRowPair> it = CollectionConverters.asJava(store.iterator(STATE));
-    while (it.hasNext()) {
-      UnsafeRowPair pair = it.next();
-      if (time.withinWatermark()) {
-        index.add(pair.value().getLong(0), pair.key().copy());
-      } else {
-        indexByKeyTime(pair.key().copy());
+    index.releaseUpTo(watermark, entry -> {
+      Iterator<UnsafeRowPair> it = CollectionConverters.asJava(store.iterator(STATE));
+      while (it.hasNext()) {
+        UnsafeRowPair pair = it.next();
+        if (time.withinWatermark()) {
+          entry.accept(pair.value().getLong(0), pair.key());
+        } else {
+          InternalRow t = keyTime.apply(pair.key());
+          if (!t.isNullAt(0)) {
+            entry.accept(t.getLong(0), pair.key());
+          }
+        }
       }
-    }
-  }
-
-  private void indexByKeyTime(UnsafeRow key) {
-    InternalRow t = keyTime.apply(key);
-    if (!t.isNullAt(0)) { // a key without event time stays, as in Spark (null <= watermark is not true)
-      index.add(t.getLong(0), key);
-    }
+    }, key -> {
+      store.remove(key, STATE);
+      rowsRemoved++;
+    });
   }
 
   private long watermarkMicros() {
@@ -144,6 +140,16 @@ final class EpochDeduplication implements EpochStatefulTask.RowOperator {
       return Long.MIN_VALUE;
     }
     return ms >= Long.MAX_VALUE / 1000L ? Long.MAX_VALUE : ms * 1000L;
+  }
+
+  @Override
+  public long rowsUpdated() {
+    return rowsUpdated;
+  }
+
+  @Override
+  public long rowsRemoved() {
+    return rowsRemoved;
   }
 
   @Override

@@ -3,7 +3,6 @@ package io.rtm.operators.aggregate;
 import io.rtm.operators.eventtime.TaskEventTime;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +32,10 @@ import scala.jdk.javaapi.CollectionConverters;
  * or below the watermark is late, dropped and counted.
  *
  * <p>State: key = (grouping columns without the session, session start), value = (session end,
- * aggregation buffer in stored form). The sessions of each key and the sessions by end are indexed
- * in memory, rebuilt from the store on the task's first epoch.
+ * aggregation buffer in stored form). A record reads its key's sessions from the store by the
+ * grouping columns' prefix ({@code prefixScan}; with no grouping column besides the session, every
+ * open session is the key's), so nothing per key stays on the heap; the sessions by end are in a
+ * bounded {@link EventTimeIndex}.
  */
 final class EpochSessionAggregation implements EpochStatefulTask.RowOperator {
   private static final String STATE = StateStore.DEFAULT_COL_FAMILY_NAME();
@@ -55,10 +56,10 @@ final class EpochSessionAggregation implements EpochStatefulTask.RowOperator {
   private final UnsafeProjection toGroupingKey;
   private final UnsafeProjection bufferOf;
   private final int sessionPosition;
-  private final Map<UnsafeRow, TreeMap<Long, Long>> sessionsByGroup = new HashMap<>();
-  private final EventTimeIndex byEnd = new EventTimeIndex();
-  private boolean indexed;
+  private final EventTimeIndex byEnd;
   private long closedUpTo = Long.MIN_VALUE;
+  private long rowsUpdated;
+  private long rowsRemoved;
 
   /**
    * @param session the session window column among the input attributes
@@ -69,7 +70,8 @@ final class EpochSessionAggregation implements EpochStatefulTask.RowOperator {
   @SuppressWarnings({"unchecked", "rawtypes"})
   EpochSessionAggregation(RowAggregator aggregator, BufferMerger merger, StructType bufferSchema, Seq<Attribute> input,
       Attribute session, Seq<Attribute> groupsWithoutSession, StructType groupingSchema, int sessionPosition,
-      TaskEventTime eventTime, SQLMetric droppedByWatermark) {
+      TaskEventTime eventTime, SQLMetric droppedByWatermark, int timeIndexEntries) {
+    this.byEnd = new EventTimeIndex(timeIndexEntries);
     this.sessionPosition = sessionPosition;
     this.aggregator = aggregator;
     this.merger = merger;
@@ -100,7 +102,6 @@ final class EpochSessionAggregation implements EpochStatefulTask.RowOperator {
 
   @Override
   public void process(InternalRow row, StateStore store, Deque<InternalRow> out) {
-    indexOnce(store);
     InternalRow projected = sessionOf.apply(row);
     if (projected.isNullAt(0)) {
       return; // no event time, no session (Spark's session_window filters these out too)
@@ -113,7 +114,7 @@ final class EpochSessionAggregation implements EpochStatefulTask.RowOperator {
       return;
     }
     UnsafeRow group = groupOf.apply(row).copy();
-    TreeMap<Long, Long> sessions = sessionsByGroup.computeIfAbsent(group, g -> new TreeMap<>());
+    TreeMap<Long, Long> sessions = sessionsOf(group, store);
     // Sessions of a key never overlap, so by start they are also ordered by end: walk down from the
     // last one starting at or before this session's end while they reach its start.
     List<Map.Entry<Long, Long>> touching = new ArrayList<>();
@@ -121,7 +122,7 @@ final class EpochSessionAggregation implements EpochStatefulTask.RowOperator {
       if (s.getValue() < start) {
         break;
       }
-      touching.add(Map.entry(s.getKey(), s.getValue())); // a TreeMap entry may change as others leave
+      touching.add(s);
     }
     if (touching.isEmpty()) {
       aggregator.initialize(working);
@@ -138,19 +139,18 @@ final class EpochSessionAggregation implements EpochStatefulTask.RowOperator {
           merger.merge(working, buffer);
         }
         store.remove(key, STATE);
-        sessions.remove(s.getKey());
+        rowsRemoved++;
         start = Math.min(start, s.getKey());
         end = Math.max(end, s.getValue());
       }
     }
     aggregator.update(working, row);
-    save(store, group, sessions, start, end);
+    save(store, group, start, end);
     closeFinalSessions(store, out);
   }
 
   @Override
   public void onWatermark(StateStore store, Deque<InternalRow> out) {
-    indexOnce(store);
     closeFinalSessions(store, out);
   }
 
@@ -159,7 +159,19 @@ final class EpochSessionAggregation implements EpochStatefulTask.RowOperator {
     onWatermark(store, out);
   }
 
-  private void save(StateStore store, UnsafeRow group, TreeMap<Long, Long> sessions, long start, long end) {
+  /** The key's sessions in the state, start to end. */
+  private TreeMap<Long, Long> sessionsOf(UnsafeRow group, StateStore store) {
+    TreeMap<Long, Long> sessions = new TreeMap<>();
+    Iterator<UnsafeRowPair> it = CollectionConverters.asJava(
+        groupFields > 0 ? store.prefixScan(group, STATE) : store.iterator(STATE));
+    while (it.hasNext()) {
+      UnsafeRowPair pair = it.next();
+      sessions.put(pair.key().getLong(groupFields), pair.value().getLong(0));
+    }
+    return sessions;
+  }
+
+  private void save(StateStore store, UnsafeRow group, long start, long end) {
     UnsafeRow stored = buffers.store(working);
     GenericInternalRow value = new GenericInternalRow(1 + stored.numFields());
     value.update(0, end);
@@ -168,7 +180,7 @@ final class EpochSessionAggregation implements EpochStatefulTask.RowOperator {
     }
     UnsafeRow key = stateKey(group, start).copy();
     store.put(key, toStateValue.apply(value), STATE);
-    sessions.put(start, end);
+    rowsUpdated++;
     byEnd.add(end, key);
   }
 
@@ -178,7 +190,13 @@ final class EpochSessionAggregation implements EpochStatefulTask.RowOperator {
       return;
     }
     closedUpTo = watermark;
-    byEnd.releaseUpTo(watermark, key -> {
+    byEnd.releaseUpTo(watermark, entry -> {
+      Iterator<UnsafeRowPair> it = CollectionConverters.asJava(store.iterator(STATE));
+      while (it.hasNext()) {
+        UnsafeRowPair pair = it.next();
+        entry.accept(pair.value().getLong(0), pair.key());
+      }
+    }, key -> {
       UnsafeRow stored = store.get(key, STATE);
       long start = key.getLong(groupFields);
       // A session merged into another, or extended since this entry, is not final at this time.
@@ -190,29 +208,8 @@ final class EpochSessionAggregation implements EpochStatefulTask.RowOperator {
       buffers.load(bufferOf.apply(stored).copy(), working);
       out.add(aggregator.result(groupingKey(group, start, end), working).copy());
       store.remove(key, STATE);
-      TreeMap<Long, Long> sessions = sessionsByGroup.get(group);
-      if (sessions != null) {
-        sessions.remove(start);
-        if (sessions.isEmpty()) {
-          sessionsByGroup.remove(group);
-        }
-      }
+      rowsRemoved++;
     });
-  }
-
-  private void indexOnce(StateStore store) {
-    if (indexed) {
-      return;
-    }
-    indexed = true;
-    Iterator<UnsafeRowPair> it = CollectionConverters.asJava(store.iterator(STATE));
-    while (it.hasNext()) {
-      UnsafeRowPair pair = it.next();
-      UnsafeRow key = pair.key().copy();
-      long end = pair.value().getLong(0);
-      sessionsByGroup.computeIfAbsent(groupOf(key), g -> new TreeMap<>()).put(key.getLong(groupFields), end);
-      byEnd.add(end, key);
-    }
   }
 
   private UnsafeRow stateKey(UnsafeRow group, long start) {
@@ -261,6 +258,16 @@ final class EpochSessionAggregation implements EpochStatefulTask.RowOperator {
       return Long.MIN_VALUE;
     }
     return ms >= Long.MAX_VALUE / 1000L ? Long.MAX_VALUE : ms * 1000L;
+  }
+
+  @Override
+  public long rowsUpdated() {
+    return rowsUpdated;
+  }
+
+  @Override
+  public long rowsRemoved() {
+    return rowsRemoved;
   }
 
   @Override

@@ -2,7 +2,9 @@ package io.rtm.operators.aggregate;
 
 import java.io.Serializable;
 import java.util.UUID;
+import org.apache.spark.sql.execution.streaming.state.KeyStateEncoderSpec;
 import org.apache.spark.sql.execution.streaming.state.NoPrefixKeyStateEncoderSpec;
+import org.apache.spark.sql.execution.streaming.state.PrefixKeyScanStateEncoderSpec;
 import org.apache.spark.sql.execution.streaming.state.StateStore;
 import org.apache.spark.sql.execution.streaming.state.StateStore$;
 import org.apache.spark.sql.execution.streaming.state.StateStoreConf;
@@ -20,7 +22,9 @@ import scala.Option;
  * operator; a query restarted at epoch e therefore sees exactly the state after e-1, which is what
  * the commit log says was committed. An operator that reads event time also keeps its partition's
  * watermark in a second, one-row store ({@link #WATERMARK_STORE_NAME}) versioned with the first, so
- * a restart from epoch e starts from the watermark reached at the end of e-1. Call surface checked against Spark 4.2.0
+ * a restart from epoch e starts from the watermark reached at the end of e-1. {@code timeIndexEntries}
+ * bounds the operator's in-memory {@link EventTimeIndex}; with {@code prefixColumns} > 0 the
+ * operator's store is read by that many leading key columns ({@code prefixScan}). Call surface checked against Spark 4.2.0
  * ({@code StateStore.get}, {@code StateStoreProviderId}, {@code StateStoreId}).
  */
 public record EpochStateStores(
@@ -31,7 +35,9 @@ public record EpochStateStores(
     StructType valueSchema,
     StateStoreConf storeConf,
     StateStoreConf watermarkStoreConf,
-    SerializableConfiguration hadoopConf) implements Serializable {
+    SerializableConfiguration hadoopConf,
+    int timeIndexEntries,
+    int prefixColumns) implements Serializable {
 
   /** The store beside the operator's own that holds the partition's watermark, one version per epoch. */
   static final String WATERMARK_STORE_NAME = "rtmWatermark";
@@ -44,19 +50,22 @@ public record EpochStateStores(
   }
 
   StateStore open(int partition, long epoch) {
-    return open(StateStoreId.DEFAULT_STORE_NAME(), partition, epoch, keySchema, valueSchema, storeConf);
+    return open(StateStoreId.DEFAULT_STORE_NAME(), partition, epoch, keySchema, valueSchema, storeConf,
+        prefixColumns > 0 ? new PrefixKeyScanStateEncoderSpec(keySchema, prefixColumns)
+            : new NoPrefixKeyStateEncoderSpec(keySchema));
   }
 
   /** The watermark store at the same version as the operator's own (same epoch, same commit). */
   StateStore openWatermark(int partition, long epoch) {
-    return open(WATERMARK_STORE_NAME, partition, epoch, WATERMARK_KEY, WATERMARK_VALUE, watermarkStoreConf);
+    return open(WATERMARK_STORE_NAME, partition, epoch, WATERMARK_KEY, WATERMARK_VALUE, watermarkStoreConf,
+        new NoPrefixKeyStateEncoderSpec(WATERMARK_KEY));
   }
 
   private StateStore open(String storeName, int partition, long epoch, StructType keys, StructType values,
-      StateStoreConf conf) {
+      StateStoreConf conf, KeyStateEncoderSpec encoder) {
     StateStoreProviderId id = new StateStoreProviderId(
         new StateStoreId(checkpointLocation, operatorId, partition, storeName), queryRunId);
-    return StateStore$.MODULE$.get(id, keys, values, new NoPrefixKeyStateEncoderSpec(keys),
+    return StateStore$.MODULE$.get(id, keys, values, encoder,
         epoch, Option.empty(), Option.empty(), false, conf, hadoopConf.value(), false);
   }
 }

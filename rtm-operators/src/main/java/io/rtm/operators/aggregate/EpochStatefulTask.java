@@ -47,6 +47,16 @@ public final class EpochStatefulTask {
       return 0;
     }
 
+    /** State rows written so far (cumulative), for progress reports. */
+    default long rowsUpdated() {
+      return 0;
+    }
+
+    /** State rows removed so far (cumulative), for progress reports. */
+    default long rowsRemoved() {
+      return 0;
+    }
+
     /** The operator's name in progress reports ({@code stateOperators[].operatorName}). */
     default String progressName() {
       return getClass().getSimpleName();
@@ -63,6 +73,8 @@ public final class EpochStatefulTask {
   private final UnsafeRow watermarkValue;
   private StateStore store;
   private long lateRowsReported;
+  private long updatesReported;
+  private long removalsReported;
   private StateStore watermarkStore;
   private boolean watermarkRestored;
 
@@ -173,6 +185,8 @@ public final class EpochStatefulTask {
       return;
     }
     long late = operator.lateRowsDropped();
+    long updated = operator.rowsUpdated();
+    long removed = operator.rowsRemoved();
     long rows;
     long memory;
     try {
@@ -185,8 +199,11 @@ public final class EpochStatefulTask {
       memory = -1;
     }
     TaskEpochMetrics.of(context.taskAttemptId())
-        .stateCommitted(stores.operatorId(), operator.progressName(), rows, memory, late - lateRowsReported);
+        .stateCommitted(stores.operatorId(), operator.progressName(), rows, memory, late - lateRowsReported,
+            updated - updatesReported, removed - removalsReported);
     lateRowsReported = late;
+    updatesReported = updated;
+    removalsReported = removed;
   }
 
   private void abortOpenEpoch() {

@@ -81,7 +81,7 @@ public final class RealTimeDeduplicateExec extends SparkPlan implements EventTim
           TaskContext context = TaskContext.get();
           return EpochStatefulTask.forTask(context, partition, stores,
               () -> new EpochDeduplication(keyAttributes, input, eventTime, stores.valueSchema(),
-                  TaskEventTime.of(context.taskAttemptId()), dropped))
+                  TaskEventTime.of(context.taskAttemptId()), dropped, stores.timeIndexEntries()))
               .run(rows);
         }, true).rdd();
   }

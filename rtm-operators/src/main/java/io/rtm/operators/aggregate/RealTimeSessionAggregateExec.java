@@ -120,7 +120,7 @@ public final class RealTimeSessionAggregateExec extends SparkPlan implements Eve
           return EpochStatefulTask.forTask(context, partition, stores,
               () -> new EpochSessionAggregation(new RowAggregator(grouping, input, expressions, aggregates, results),
                   new BufferMerger(expressions), buffer, input, sessionColumn, others, groupingSchema, position,
-                  TaskEventTime.of(context.taskAttemptId()), dropped))
+                  TaskEventTime.of(context.taskAttemptId()), dropped, stores.timeIndexEntries()))
               .run(rows);
         }, true).rdd();
   }

@@ -2,6 +2,7 @@ package io.rtm.operators.join;
 
 import io.rtm.operators.eventtime.TaskEventTime;
 import io.rtm.operators.eventtime.WatermarkTick;
+import io.rtm.operators.metrics.TaskEpochMetrics;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
@@ -12,6 +13,7 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.execution.streaming.continuous.EpochTracker$;
 import org.apache.spark.sql.execution.streaming.state.StateStore;
+import org.apache.spark.sql.execution.streaming.state.StateStoreMetrics;
 
 /**
  * Runs one task's stream-stream join epoch by epoch: the epoch's state version opens when its input
@@ -26,6 +28,9 @@ final class EpochJoinTask {
   private final JoinStateStores stores;
   private final StreamJoinOperator operator;
   private StateStore store;
+  private long lateReported;
+  private long updatesReported;
+  private long removalsReported;
 
   private EpochJoinTask(int partition, JoinStateStores stores, StreamJoinOperator operator) {
     this.partition = partition;
@@ -37,7 +42,7 @@ final class EpochJoinTask {
     String key = context.taskAttemptId() + "/" + stores.operatorId();
     return BY_TASK.computeIfAbsent(key, k -> {
       EpochJoinTask created = new EpochJoinTask(partition, stores,
-          new StreamJoinOperator(spec, TaskEventTime.of(context.taskAttemptId())));
+          new StreamJoinOperator(spec, TaskEventTime.of(context.taskAttemptId()), stores.timeIndexEntries()));
       context.addTaskCompletionListener(ctx -> {
         BY_TASK.remove(k);
         created.abortOpenEpoch();
@@ -74,6 +79,7 @@ final class EpochJoinTask {
         }
         if (store != null) {
           store.commit();
+          reportState(store);
           store = null;
         }
         return false;
@@ -87,6 +93,33 @@ final class EpochJoinTask {
         return pending.poll();
       }
     };
+  }
+
+  /** The committed version's figures go into the epoch's progress, under Spark's name for the join. */
+  private void reportState(StateStore committed) {
+    TaskContext context = TaskContext.get();
+    if (context == null) {
+      return;
+    }
+    long rows;
+    long memory;
+    try {
+      StateStoreMetrics m = committed.metrics();
+      rows = m.numKeys();
+      memory = m.memoryUsedBytes();
+    } catch (RuntimeException e) {
+      // A provider without metrics after commit: report what is known rather than fail the epoch.
+      rows = -1;
+      memory = -1;
+    }
+    long late = operator.lateRows();
+    long updated = operator.rowsUpdated();
+    long removed = operator.rowsRemoved();
+    TaskEpochMetrics.of(context.taskAttemptId()).stateCommitted(stores.operatorId(), "symmetricHashJoin", rows, memory,
+        late - lateReported, updated - updatesReported, removed - removalsReported);
+    lateReported = late;
+    updatesReported = updated;
+    removalsReported = removed;
   }
 
   private void abortOpenEpoch() {

@@ -28,7 +28,8 @@ public record JoinStateStores(
     StructType valueSchema,
     int prefixColumns,
     StateStoreConf storeConf,
-    SerializableConfiguration hadoopConf) implements Serializable {
+    SerializableConfiguration hadoopConf,
+    int timeIndexEntries) implements Serializable {
   static final String STORE_NAME = "rtm-join";
 
   StateStore open(int partition, long epoch) {

@@ -1,5 +1,6 @@
 package io.rtm.operators.join;
 
+import io.rtm.operators.aggregate.EventTimeIndex;
 import io.rtm.operators.eventtime.TaskEventTime;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -12,6 +13,7 @@ import org.apache.spark.sql.catalyst.expressions.BoundReference;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
+import org.apache.spark.sql.catalyst.expressions.LessThanOrEqual;
 import org.apache.spark.sql.catalyst.expressions.Literal;
 import org.apache.spark.sql.catalyst.expressions.Predicate$;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
@@ -34,13 +36,19 @@ import scala.jdk.javaapi.CollectionConverters;
  * stored (with whether it matched). When the watermark rises, rows that can no longer match (Spark's
  * own state watermark for each side, from the join condition: {@code StreamingSymmetricHashJoinHelper
  * .getStateWatermarkPredicates}) leave the state, and for an outer join the outer side's rows that
- * never matched are emitted then with nulls, as Spark emits them.
+ * never matched are emitted then with nulls, as Spark emits them. Spark's predicate for a side is
+ * {@code time <= state watermark}; each side's rows are indexed by that time in a bounded
+ * {@link EventTimeIndex}, so an eviction touches only the rows it evicts (and scans the store only
+ * when the watermark passes what the index holds).
  *
  * <p>Each pair of rows is matched exactly once: by whichever of the two arrives second. Rows at or
  * below the watermark on arrival are late and dropped, as Spark drops them. Owned by the task thread.
  */
 final class StreamJoinOperator {
-  /** Evictions scan the whole state; when the watermark rises record by record, at most this often. */
+  /**
+   * Working out the state watermarks analyses the join condition; when the watermark rises record
+   * by record, evictions run at most this often.
+   */
   private static final long MIN_EVICTION_INTERVAL_NANOS = 50_000_000L;
 
   private final StreamJoinSpec spec;
@@ -63,6 +71,10 @@ final class StreamJoinOperator {
   private final InternalRow[] nullSide = new InternalRow[2];
   private final Attribute[] eventTimeColumn = new Attribute[2];
   private final JoinedRow joined = new JoinedRow();
+  /** Per side, the time Spark's state watermark predicate compares (null: the side never leaves). */
+  private final UnsafeProjection[] timeOf = new UnsafeProjection[2];
+  private final boolean[] timeOnKey = new boolean[2];
+  private final EventTimeIndex[] bySide = new EventTimeIndex[2];
 
   private long predicatesForWatermark = Long.MIN_VALUE;
   private final BasePredicate[] late = new BasePredicate[2];
@@ -70,8 +82,10 @@ final class StreamJoinOperator {
   private long lastEvictionNanos;
   private long sequence;
   private long lateRows;
+  private long rowsUpdated;
+  private long rowsRemoved;
 
-  StreamJoinOperator(StreamJoinSpec spec, TaskEventTime eventTime) {
+  StreamJoinOperator(StreamJoinSpec spec, TaskEventTime eventTime, int timeIndexEntries) {
     this.spec = spec;
     this.eventTime = eventTime;
     this.numKeys = spec.numKeys();
@@ -121,10 +135,83 @@ final class StreamJoinOperator {
     }
     value.add(new BoundReference(combinedSize, DataTypes.BooleanType, false));
     storeValue = UnsafeProjection.create(seq(value));
+    // The predicates' shape does not depend on the watermark, only their threshold does.
+    StreamingSymmetricHashJoinHelper.JoinStateWatermarkPredicates shape = predicatesAt(0L);
+    timeExpression(shape.left(), spec.leftOutput(), StreamJoinSpec.LEFT);
+    timeExpression(shape.right(), spec.rightOutput(), StreamJoinSpec.RIGHT);
+    for (int side = 0; side < 2; side++) {
+      bySide[side] = timeOf[side] == null ? null : new EventTimeIndex(timeIndexEntries);
+    }
+  }
+
+  private StreamingSymmetricHashJoinHelper.JoinStateWatermarkPredicates predicatesAt(long watermark) {
+    return StreamingSymmetricHashJoinHelper$.MODULE$.getStateWatermarkPredicates(spec.leftOutput(),
+        spec.rightOutput(), spec.leftKeys(), spec.rightKeys(), spec.full(), Option.apply((Object) watermark),
+        Option.empty(), true);
+  }
+
+  /** Spark 4.2.0 builds each side's predicate as {@code LessThanOrEqual(time, Literal(micros))}. */
+  private void timeExpression(Option<StreamingSymmetricHashJoinHelper.JoinStateWatermarkPredicate> predicate,
+      Seq<Attribute> sideOutput, int side) {
+    if (predicate.isEmpty()) {
+      return;
+    }
+    Expression time = lessOrEqual(predicate.get()).left();
+    if (predicate.get() instanceof StreamingSymmetricHashJoinHelper.JoinStateKeyWatermarkPredicate) {
+      // bound to the join key's ordinal; the join keys sit at 1.. in both the input row and the store key
+      timeOnKey[side] = true;
+      timeOf[side] = UnsafeProjection.create(seq(List.of(shiftedBy(time, 1))));
+    } else {
+      timeOf[side] = UnsafeProjection.create(seq(List.of(time)), sideOutput);
+    }
+  }
+
+  private static LessThanOrEqual lessOrEqual(StreamingSymmetricHashJoinHelper.JoinStateWatermarkPredicate p) {
+    if (p.expr() instanceof LessThanOrEqual le) {
+      return le;
+    }
+    throw new IllegalStateException("Unexpected shape of Spark's join state watermark predicate (checked"
+        + " against Spark 4.2.0): " + p.expr());
+  }
+
+  private static Expression shiftedBy(Expression bound, int offset) {
+    return bound.transform(new scala.runtime.AbstractPartialFunction<Expression, Expression>() {
+      @Override
+      public boolean isDefinedAt(Expression e) {
+        return e instanceof BoundReference;
+      }
+
+      @Override
+      public Expression apply(Expression e) {
+        BoundReference r = (BoundReference) e;
+        return new BoundReference(r.ordinal() + offset, r.dataType(), r.nullable());
+      }
+    });
+  }
+
+  /**
+   * The time a stored row of {@code side} leaves at (micros), or null if it never does.
+   *
+   * @param keyRow the input row or the store key (join keys at 1..)
+   * @param sideRow the side's own columns
+   */
+  private Long rowTime(int side, InternalRow keyRow, InternalRow sideRow) {
+    InternalRow t = timeOf[side].apply(timeOnKey[side] ? keyRow : sideRow);
+    return t.isNullAt(0) ? null : t.getLong(0);
   }
 
   long lateRows() {
     return lateRows;
+  }
+
+  /** State rows written so far (cumulative). */
+  long rowsUpdated() {
+    return rowsUpdated;
+  }
+
+  /** State rows evicted so far (cumulative). */
+  long rowsRemoved() {
+    return rowsRemoved;
   }
 
   void process(InternalRow row, StateStore store, Deque<InternalRow> out) {
@@ -162,11 +249,17 @@ final class StreamJoinOperator {
       for (UnsafeRowPair pair : toMark) {
         pair.value().setBoolean(combinedSize, true);
         store.put(pair.key(), pair.value(), StateStore.DEFAULT_COL_FAMILY_NAME());
+        rowsUpdated++;
       }
     }
+    Long leavesAt = timeOf[side] == null ? null : rowTime(side, row, mine);
     matchedFlag.setBoolean(0, matched);
-    store.put(keyOf(side, row).copy(), storeValue.apply(joined.apply(row, matchedFlag)).copy(),
-        StateStore.DEFAULT_COL_FAMILY_NAME());
+    UnsafeRow stored = keyOf(side, row).copy();
+    store.put(stored, storeValue.apply(joined.apply(row, matchedFlag)).copy(), StateStore.DEFAULT_COL_FAMILY_NAME());
+    rowsUpdated++;
+    if (leavesAt != null) {
+      bySide[side].add(leavesAt, stored);
+    }
     maybeEvict(watermark, store, out, false);
   }
 
@@ -188,46 +281,39 @@ final class StreamJoinOperator {
     }
     lastEvictionNanos = now;
     evictedAtWatermark = watermark;
-    StreamingSymmetricHashJoinHelper.JoinStateWatermarkPredicates predicates =
-        StreamingSymmetricHashJoinHelper$.MODULE$.getStateWatermarkPredicates(spec.leftOutput(), spec.rightOutput(),
-            spec.leftKeys(), spec.rightKeys(), spec.full(), Option.apply((Object) watermark), Option.empty(), true);
-    BasePredicate[] byKey = new BasePredicate[2];
-    BasePredicate[] byValue = new BasePredicate[2];
-    bind(predicates.left(), spec.leftOutput(), StreamJoinSpec.LEFT, byKey, byValue);
-    bind(predicates.right(), spec.rightOutput(), StreamJoinSpec.RIGHT, byKey, byValue);
-    if (byKey[0] == null && byKey[1] == null && byValue[0] == null && byValue[1] == null) {
-      return; // no side can ever leave the state (a join without event-time bounds)
-    }
-    List<UnsafeRow> evicted = new ArrayList<>();
-    var rows = store.iterator(StateStore.DEFAULT_COL_FAMILY_NAME());
-    while (rows.hasNext()) {
-      UnsafeRowPair pair = rows.next();
-      int side = pair.key().getInt(0);
-      boolean gone = byKey[side] != null
-          ? byKey[side].eval(joinKeyOfStoreKey.apply(pair.key()))
-          : byValue[side] != null && byValue[side].eval(sideOf[side].apply(pair.value()));
-      if (gone) {
-        evicted.add(pair.key().copy());
-        if (side == outer && !pair.value().getBoolean(combinedSize)) {
-          out.add(emit(side, sideOf[side].apply(pair.value()), nullSide[1 - side]));
-        }
-      }
-    }
-    for (UnsafeRow key : evicted) {
-      store.remove(key, StateStore.DEFAULT_COL_FAMILY_NAME());
-    }
+    StreamingSymmetricHashJoinHelper.JoinStateWatermarkPredicates predicates = predicatesAt(watermark);
+    evictSide(StreamJoinSpec.LEFT, predicates.left(), store, out);
+    evictSide(StreamJoinSpec.RIGHT, predicates.right(), store, out);
   }
 
-  private static void bind(Option<StreamingSymmetricHashJoinHelper.JoinStateWatermarkPredicate> predicate,
-      Seq<Attribute> sideOutput, int side, BasePredicate[] byKey, BasePredicate[] byValue) {
-    if (predicate.isEmpty()) {
+  private void evictSide(int side, Option<StreamingSymmetricHashJoinHelper.JoinStateWatermarkPredicate> predicate,
+      StateStore store, Deque<InternalRow> out) {
+    if (bySide[side] == null || predicate.isEmpty()) {
       return;
     }
-    if (predicate.get() instanceof StreamingSymmetricHashJoinHelper.JoinStateKeyWatermarkPredicate k) {
-      byKey[side] = Predicate$.MODULE$.createInterpreted(k.expr()); // bound to the join key's ordinal
-    } else {
-      byValue[side] = interpreted(predicate.get().expr(), sideOutput);
-    }
+    long threshold = (Long) lessOrEqual(predicate.get()).right().eval(null);
+    bySide[side].releaseUpTo(threshold, entry -> {
+      var rows = store.iterator(StateStore.DEFAULT_COL_FAMILY_NAME());
+      while (rows.hasNext()) {
+        UnsafeRowPair pair = rows.next();
+        if (pair.key().getInt(0) == side) {
+          Long time = rowTime(side, pair.key(), sideOf[side].apply(pair.value()));
+          if (time != null) {
+            entry.accept(time, pair.key());
+          }
+        }
+      }
+    }, key -> {
+      UnsafeRow value = store.get(key, StateStore.DEFAULT_COL_FAMILY_NAME());
+      if (value == null) {
+        return;
+      }
+      if (side == outer && !value.getBoolean(combinedSize)) {
+        out.add(emit(side, sideOf[side].apply(value), nullSide[1 - side]));
+      }
+      store.remove(key, StateStore.DEFAULT_COL_FAMILY_NAME());
+      rowsRemoved++;
+    });
   }
 
   private void refreshLateFilters(long watermark) {

@@ -157,7 +157,7 @@ public final class EpochStats {
       }
       state.append(op.operatorId()).append(',').append(op.name()).append(',').append(op.rowsTotal()).append(',')
           .append(op.memoryUsedBytes()).append(',').append(op.rowsDroppedByWatermark()).append(',')
-          .append(op.instances());
+          .append(op.instances()).append(',').append(op.rowsUpdated()).append(',').append(op.rowsRemoved());
     }
     return String.join(SEP, TAG, queryRunId, Long.toString(epoch), Integer.toString(tasks),
         Long.toString(sourceRows), Long.toString(sinkRows), Long.toString(rowsIn), Long.toString(rowsOut),
@@ -184,7 +184,7 @@ public final class EpochStats {
       for (String op : f[13].split(";")) {
         String[] o = op.split(",", -1);
         s.addState(new StateOperatorStats(Long.parseLong(o[0]), o[1], Long.parseLong(o[2]), Long.parseLong(o[3]),
-            Long.parseLong(o[4]), Integer.parseInt(o[5])));
+            Long.parseLong(o[4]), Integer.parseInt(o[5]), Long.parseLong(o[6]), Long.parseLong(o[7])));
       }
     }
     return s;

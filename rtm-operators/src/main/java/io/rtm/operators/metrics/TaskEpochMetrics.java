@@ -60,9 +60,10 @@ public final class TaskEpochMetrics {
   }
 
   /** A stateful operator of this task committed its state for the epoch. */
-  public void stateCommitted(long operatorId, String name, long rowsTotal, long memoryUsedBytes, long droppedLate) {
+  public void stateCommitted(long operatorId, String name, long rowsTotal, long memoryUsedBytes, long droppedLate,
+      long rowsUpdated, long rowsRemoved) {
     state.add(new StateOperatorStats(operatorId, name.replaceAll("[,;\\u0001]", "_"), rowsTotal, memoryUsedBytes,
-        droppedLate, 1));
+        droppedLate, 1, rowsUpdated, rowsRemoved));
   }
 
   /** The epoch's figures; the counters start over for the next epoch. */
