@@ -297,6 +297,38 @@ class DeltaSinkIT {
     }
   }
 
+  @Test
+  void aColumnRetypedByAnotherWriterStopsTheQueryNamingItAndTheRestartFailsAtStartNamingIt() throws Exception {
+    String in = topic("delta-in", 1);
+    String table = name("retyped");
+    spark.sql("CREATE TABLE " + table + " (" + COLUMNS + ") USING delta");
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers())) {
+      producer.sendRange(in, 0, 50);
+      Path checkpoint = Sessions.workDir("cp");
+      StreamingQuery q = toTable(Queries.events(spark, broker.bootstrapServers(), in), table, checkpoint,
+          Trigger.Continuous("200 milliseconds"));
+      await().atMost(Duration.ofSeconds(60)).until(() -> spark.table(table).count() >= 50);
+      // Another writer replaces the table with amount as a string (Delta's V1 connector, see above).
+      spark.conf().set("spark.databricks.delta.v2.enableMode", "NONE");
+      try {
+        spark.sql("CREATE OR REPLACE TABLE " + table + " (" + COLUMNS.replace("amount DOUBLE", "amount STRING")
+            + ") USING delta");
+      } finally {
+        spark.conf().set("spark.databricks.delta.v2.enableMode", "STRICT");
+      }
+      long replaced = latestVersion(tableDir(table));
+      assertThatThrownBy(() -> q.awaitTermination(30_000))
+          .isInstanceOf(StreamingQueryException.class)
+          .satisfies(e -> assertThat(condition(e)).isEqualTo("RTM_SINK_SCHEMA_CHANGED"))
+          .hasMessageContaining("column amount changed from DOUBLE to STRING");
+      assertThat(latestVersion(tableDir(table))).as("last table version").isEqualTo(replaced);
+      assertThatThrownBy(() -> toTable(Queries.events(spark, broker.bootstrapServers(), in), table, checkpoint,
+              Trigger.Continuous("200 milliseconds")))
+          .isInstanceOf(SparkThrowable.class)
+          .hasMessageContaining("amount");
+    }
+  }
+
   /** The engine's error condition in an exception's cause chain, else the outermost one. */
   private static String condition(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
