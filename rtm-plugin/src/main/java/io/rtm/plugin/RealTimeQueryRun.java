@@ -137,7 +137,7 @@ final class RealTimeQueryRun {
 
   /**
    * Failures no restart inside the query can fix: ContinuousExecution keeps the sink's streaming
-   * write for the query's life, and Delta's checks every commit against the table schema it started with.
+   * write for the query's life, and Delta's write checks every commit against the table schema it started with.
    */
   private static final java.util.Set<String> FATAL_CONDITIONS = java.util.Set.of("RTM_SINK_SCHEMA_CHANGED");
 
