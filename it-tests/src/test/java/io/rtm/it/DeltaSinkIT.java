@@ -2,6 +2,7 @@ package io.rtm.it;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -22,6 +23,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryException;
 import org.apache.spark.sql.streaming.Trigger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -234,6 +236,114 @@ class DeltaSinkIT {
             Sessions.workDir("cp"), Trigger.Continuous("200 milliseconds")))
         .isInstanceOf(SparkThrowable.class)
         .hasMessageContaining("event_id");
+  }
+
+  @Test
+  void aColumnAddedByAnotherWriterStopsTheQueryNamingItWithNothingOfTheEpochWrittenAndARestartWritingItResumes()
+      throws Exception {
+    String in = topic("delta-in", 2);
+    String table = name("altered");
+    Path dir = tableDir(table);
+    spark.sql("CREATE TABLE " + table + " (" + COLUMNS + ") USING delta");
+    Path checkpoint = Sessions.workDir("cp");
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers())) {
+      producer.sendRange(in, 0, 100);
+      StreamingQuery q = toTable(Queries.events(spark, broker.bootstrapServers(), in), table, checkpoint,
+          Trigger.Continuous("200 milliseconds"));
+      await().atMost(Duration.ofSeconds(60)).until(() -> spark.table(table).count() >= 100);
+
+      // Another writer widens the table while the query runs, and more input arrives. Through Delta's
+      // V1 connector: in STRICT mode the ALTER changes the session catalog's entry only, not the Delta log.
+      spark.conf().set("spark.databricks.delta.v2.enableMode", "NONE");
+      try {
+        spark.sql("ALTER TABLE " + table + " ADD COLUMNS (note STRING)");
+      } finally {
+        spark.conf().set("spark.databricks.delta.v2.enableMode", "STRICT");
+      }
+      long altered = latestVersion(dir);
+      producer.sendRange(in, 100, 100);
+      assertThatThrownBy(() -> q.awaitTermination(30_000))
+          .isInstanceOf(StreamingQueryException.class)
+          .satisfies(e -> assertThat(condition(e)).isEqualTo("RTM_SINK_SCHEMA_CHANGED"))
+          .hasMessageContaining("column note STRING added");
+      // The epoch that could not commit left nothing in the table: no commit after the ALTER.
+      assertThat(latestVersion(dir)).as("last table version").isEqualTo(altered);
+      long before = spark.table(table).count();
+      assertThat(spark.table(table).select("event_id").distinct().count()).as("distinct rows").isEqualTo(before);
+      assertThat(before).isBetween(100L, 200L);
+
+      // Delta's V2 writer needs every column of the table: the same query fails at start naming it.
+      assertThatThrownBy(() -> toTable(Queries.events(spark, broker.bootstrapServers(), in), table, checkpoint,
+              Trigger.Continuous("200 milliseconds")))
+          .isInstanceOfSatisfying(SparkThrowable.class,
+              e -> assertThat(e.getCondition()).isEqualTo("RTM_SINK_COLUMN_NOT_WRITTEN"))
+          .hasMessageContaining("column note");
+      // Writing the new column, the query resumes on its checkpoint; every input lands once.
+      StreamingQuery restarted = toTable(Queries.events(spark, broker.bootstrapServers(), in)
+              .withColumn("note", lit(null).cast("string")), table, checkpoint,
+          Trigger.Continuous("200 milliseconds"));
+      producer.sendRange(in, 200, 50);
+      await().atMost(Duration.ofSeconds(60)).until(() -> {
+        if (restarted.exception().isDefined()) {
+          throw restarted.exception().get();
+        }
+        return spark.table(table).select("event_id").distinct().count() >= 250;
+      });
+      assertThat(spark.table(table).count()).as("rows (each input once)").isEqualTo(250);
+      Dataset<Row> now = spark.table(table);
+      assertThat(now.columns()).contains("note");
+      assertThat(now.filter(col("note").isNotNull()).count()).isZero();
+      assertThat(now.filter(col("amount").isNull()).count()).as("rows with the old columns unset").isZero();
+    }
+  }
+
+  @Test
+  void aColumnRetypedByAnotherWriterStopsTheQueryNamingItAndTheRestartFailsAtStartNamingIt() throws Exception {
+    String in = topic("delta-in", 1);
+    String table = name("retyped");
+    spark.sql("CREATE TABLE " + table + " (" + COLUMNS + ") USING delta");
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers())) {
+      producer.sendRange(in, 0, 50);
+      Path checkpoint = Sessions.workDir("cp");
+      StreamingQuery q = toTable(Queries.events(spark, broker.bootstrapServers(), in), table, checkpoint,
+          Trigger.Continuous("200 milliseconds"));
+      await().atMost(Duration.ofSeconds(60)).until(() -> spark.table(table).count() >= 50);
+      // Another writer replaces the table with amount as a string (Delta's V1 connector, see above).
+      spark.conf().set("spark.databricks.delta.v2.enableMode", "NONE");
+      try {
+        spark.sql("CREATE OR REPLACE TABLE " + table + " (" + COLUMNS.replace("amount DOUBLE", "amount STRING")
+            + ") USING delta");
+      } finally {
+        spark.conf().set("spark.databricks.delta.v2.enableMode", "STRICT");
+      }
+      long replaced = latestVersion(tableDir(table));
+      assertThatThrownBy(() -> q.awaitTermination(30_000))
+          .isInstanceOf(StreamingQueryException.class)
+          .satisfies(e -> assertThat(condition(e)).isEqualTo("RTM_SINK_SCHEMA_CHANGED"))
+          .hasMessageContaining("column amount changed from DOUBLE to STRING");
+      assertThat(latestVersion(tableDir(table))).as("last table version").isEqualTo(replaced);
+      assertThatThrownBy(() -> toTable(Queries.events(spark, broker.bootstrapServers(), in), table, checkpoint,
+              Trigger.Continuous("200 milliseconds")))
+          .isInstanceOf(SparkThrowable.class)
+          .hasMessageContaining("amount");
+    }
+  }
+
+  /** The engine's error condition in an exception's cause chain, else the outermost one. */
+  private static String condition(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SparkThrowable s && s.getCondition() != null && s.getCondition().startsWith("RTM_")) {
+        return s.getCondition();
+      }
+    }
+    return e instanceof SparkThrowable s ? s.getCondition() : e.toString();
+  }
+
+  private static long latestVersion(Path table) throws Exception {
+    try (var files = Files.list(table.resolve("_delta_log"))) {
+      return files.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d+\\.json"))
+          .mapToLong(n -> Long.parseLong(n.substring(0, n.indexOf('.')))).max().orElseThrow();
+    }
   }
 
   private static List<String> rows(String table) {

@@ -120,7 +120,7 @@ class DocsCommandsIT {
           List.of(runTestsMvn, new RanBy("it-tests/src/test/java/io/rtm/it/" + it + ".java", printed.get(it))),
           DocsCommandsIT::singleItCommand, "CI runs " + it + " within mvn verify; this selects it alone");
     }
-    add("./demo.sh --seconds 90 --pause-output-s 60", List.of(), DocsCommandsIT::demoPlan,
+    add("./demo.sh --seconds 140 --pause-output-s 60", List.of(), DocsCommandsIT::demoPlan,
         "--plan here; the 60 s measurement by hand; its short form below runs in CI");
     add("RTM_SKIP_BUILD=1 ./demo.sh --seconds 20 --warmup-s 5 --pause-output-s 5",
         List.of(new RanBy("run-tests.sh", "RTM_SKIP_BUILD=1 ./demo.sh --seconds 20 --warmup-s 5 --pause-output-s 5")),

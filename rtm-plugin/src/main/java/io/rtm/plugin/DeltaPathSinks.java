@@ -5,7 +5,10 @@ import java.util.HashMap;
 import org.apache.spark.sql.classic.Dataset;
 import org.apache.spark.sql.classic.SparkSession;
 import org.apache.spark.sql.connector.catalog.Identifier;
+import org.apache.spark.sql.connector.catalog.SupportsWrite;
 import org.apache.spark.sql.connector.catalog.Table;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.collection.immutable.Map;
@@ -53,6 +56,36 @@ final class DeltaPathSinks {
     } catch (ReflectiveOperationException | RuntimeException e) {
       LOG.warn("Cannot turn {} into Delta's DataSource V2 table (delta-spark other than 4.4?): {}", sink, e.toString());
       return sink;
+    }
+  }
+
+  /**
+   * Delta's V2 table with its epoch commits watched ({@link WatchedSinkTable}), else {@code sink}
+   * itself. Delta 4.4.0's streaming write refuses to commit once another writer changed the table's
+   * schema ({@code DeltaV2StreamingWrite.commit}: an IllegalStateException that names no column); the
+   * latest snapshot's schema, the one that commit compared ({@code DeltaV2Table.getSnapshotManager()
+   * .loadLatestSnapshot().getSchema()}, kernel JSON, read as Spark's), names it.
+   */
+  static Table watched(Table sink) {
+    if (!sink.getClass().getName().equals(V2_TABLE) || !(sink instanceof SupportsWrite write)) {
+      return sink;
+    }
+    // Delta 4.4.0's V2 writer maps every table column to one of the query's (DeltaV2WriteContext.ordinalsOf).
+    return new WatchedSinkTable(write, () -> latestSchema(sink), true);
+  }
+
+  private static StructType latestSchema(Table v2Table) {
+    try {
+      ClassLoader loader = v2Table.getClass().getClassLoader();
+      Object manager = v2Table.getClass().getMethod("getSnapshotManager").invoke(v2Table);
+      Object snapshot = Class.forName("org.apache.spark.sql.delta.v2.interop.DeltaV2SnapshotManager", true, loader)
+          .getMethod("loadLatestSnapshot").invoke(manager);
+      Object schema = Class.forName("io.delta.kernel.Snapshot", true, loader).getMethod("getSchema").invoke(snapshot);
+      String json = (String) Class.forName("io.delta.kernel.types.StructType", true, loader)
+          .getMethod("toJson").invoke(schema);
+      return (StructType) DataType.fromJson(json);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot read the latest schema of " + v2Table + " (delta-spark other than 4.4?)", e);
     }
   }
 

@@ -43,6 +43,20 @@ final class ErrorConditionGuide {
     put("RTM_SINK_SCHEMA_MISMATCH",
         "at start: the query writes a column the sink table lacks",
         "select only the table's columns, or ALTER TABLE ... ADD COLUMNS first");
+    put("RTM_SINK_COLUMN_NOT_WRITTEN",
+        "at start: the sink Delta table has a column the query does not write (Delta's V2 write needs "
+            + "every table column)",
+        "write the column, e.g. withColumn(name, lit(null).cast(type)), or drop it from the table");
+    put("RTM_SINK_SCHEMA_CHANGED",
+        "while running: another writer changed the sink Delta table's schema (a column added, dropped or "
+            + "retyped); Delta refuses the epoch's commit and nothing of that epoch is written",
+        "not retried (the query's write cannot change schema); adapt the query to the new schema (the message "
+            + "names each changed column) and start it again on its checkpoint");
+    put("RTM_SINK_COMMIT_FAILED",
+        "while running: a sink refused or failed an epoch's commit for another reason (the epoch is not "
+            + "committed)",
+        "read the cause in the message; the run restarts from the last committed epoch like any failed run "
+            + "(spark.rtm.recovery.*)");
     put("RTM_STAGE_FAILED",
         "while running: a task of a stage failed (exception in the query, lost executor or shuffle peer); "
             + "raised to the query only with spark.rtm.recovery.maxRetries=0, else the query restarts from "

@@ -98,6 +98,10 @@ final class RealTimeQueryRun {
       QueryRecoveries.forget(queryRun);
       return;
     }
+    if (FATAL_CONDITIONS.contains(failure.error().getCondition())) {
+      QueryRecoveries.forget(queryRun);
+      throw failure.error();
+    }
     // Progress is committed input, not committed epochs: empty epochs commit while a restarted run
     // is still on its way to the record that fails it again.
     boolean progressed = logs.map(l -> !l.lastCommittedOffsets().equals(startOffsets)).orElse(false);
@@ -131,6 +135,12 @@ final class RealTimeQueryRun {
   /** Failures of a restart's start that are worth another restart. */
   private static final java.util.Set<String> RESTART_CONDITIONS = java.util.Set.of("RTM_INSUFFICIENT_TASK_SLOTS");
 
+  /**
+   * Failures no restart inside the query can fix: ContinuousExecution keeps the sink's streaming
+   * write for the query's life, and Delta's write checks every commit against the table schema it started with.
+   */
+  private static final java.util.Set<String> FATAL_CONDITIONS = java.util.Set.of("RTM_SINK_SCHEMA_CHANGED");
+
   /** What failed in a run and the error it raised. */
   record Failure(String failed, RealTimeModeException error) {}
 
@@ -160,6 +170,13 @@ final class RealTimeQueryRun {
     CompletableFuture<Integer> firstEnded = new CompletableFuture<>();
     StageFailureListener failures = new StageFailureListener(runId, () -> firstEnded.complete(-1));
     sc.addSparkListener(failures);
+    CompletableFuture<RealTimeModeException> commitFailure = new CompletableFuture<>();
+    if (write instanceof WatchedStreamingWrite watched) {
+      watched.watch(e -> {
+        commitFailure.complete(e);
+        firstEnded.complete(COMMIT_FAILED);
+      });
+    }
     sc.setLocalProperty(StageFailureListener.RUN_ID_PROPERTY, runId);
     try {
       // Consumers first: they wait for their producers' addresses, so start order is free, but
@@ -190,6 +207,9 @@ final class RealTimeQueryRun {
         String failed = "the epoch clock";
         return new Failure(failed, RtmErrors.epochsStalled(PluginSettings.epochStallTimeoutMs(sqlConf), runId));
       }
+      if (endedStage == COMMIT_FAILED) {
+        return new Failure("the sink's commit", commitFailure.join());
+      }
       if (endedStage < 0) {
         StageFailureListener.FailedTask failed = failures.cause(ECHO_GRACE_MS).orElseThrow();
         return new Failure(failed.where(), RtmErrors.stageFailed(failed.where(), runId, failed.cause()));
@@ -216,6 +236,9 @@ final class RealTimeQueryRun {
         job.cancel(true);
       }
       removeUninterruptibly(sc, failures);
+      if (write instanceof WatchedStreamingWrite watched) {
+        watched.unwatch();
+      }
       sc.setLocalProperty(StageFailureListener.RUN_ID_PROPERTY, null);
       DriverServices.registry().forget(runId);
     }
@@ -265,6 +288,9 @@ final class RealTimeQueryRun {
 
   /** {@link #awaitFirst}'s answer when no epoch started for {@code spark.rtm.recovery.epochStallTimeoutMs}. */
   private static final int STALLED = -2;
+
+  /** {@link #awaitFirst}'s answer when the sink's commit of an epoch failed ({@link WatchedStreamingWrite}). */
+  private static final int COMMIT_FAILED = -3;
 
   /**
    * Waits for the first stage to end, watching the epoch clock meanwhile: Spark 4.2.0's epoch update

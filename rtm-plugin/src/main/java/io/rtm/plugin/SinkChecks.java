@@ -49,6 +49,16 @@ final class SinkChecks {
             Arrays.stream(sink.schema().fields()).map(StructField::name).collect(Collectors.joining(", ")));
       }
     }
+    if (sink instanceof WatchedSinkTable watched && watched.writesEveryColumn()) {
+      // Else Delta's writer fails the start with an IllegalArgumentException of no error class.
+      Set<String> written = CollectionConverters.asJava(output).stream().map(Attribute::name)
+          .map(n -> caseSensitive ? n : n.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+      for (StructField f : sink.schema().fields()) {
+        if (!written.contains(caseSensitive ? f.name() : f.name().toLowerCase(Locale.ROOT))) {
+          return RtmErrors.sinkColumnNotWritten(f.name(), f.dataType().sql(), sink.name());
+        }
+      }
+    }
     return null;
   }
 }

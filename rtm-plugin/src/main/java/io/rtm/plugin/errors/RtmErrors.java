@@ -65,6 +65,21 @@ public final class RtmErrors {
     return build("RTM_SINK_SCHEMA_MISMATCH", null, "column", column, "table", table, "tableColumns", tableColumns);
   }
 
+  /** Another writer changed the sink table's schema; the epoch's commit failed and the query cannot go on. */
+  public static RealTimeModeException sinkSchemaChanged(String table, String changes, long epoch, Throwable cause) {
+    return build("RTM_SINK_SCHEMA_CHANGED", cause, "table", table, "changes", changes,
+        "epoch", String.valueOf(epoch), "cause", String.valueOf(rootCause(cause)));
+  }
+
+  public static RealTimeModeException sinkColumnNotWritten(String column, String type, String table) {
+    return build("RTM_SINK_COLUMN_NOT_WRITTEN", null, "column", column, "type", type, "table", table);
+  }
+
+  public static RealTimeModeException sinkCommitFailed(String table, long epoch, Throwable cause) {
+    return build("RTM_SINK_COMMIT_FAILED", cause, "table", table, "epoch", String.valueOf(epoch),
+        "cause", String.valueOf(rootCause(cause)));
+  }
+
   /**
    * The query gave up restarting; the cause is the last run's {@code RTM_STAGE_FAILED}.
    *

@@ -34,6 +34,9 @@ class RtmErrorsTest {
         RtmErrors.unsupportedSink("DeltaSink[/t]", "Use toTable"),
         RtmErrors.epochsStalled(60000, "run"),
         RtmErrors.sinkSchemaMismatch("merchant", "t", "event_id, account_id"),
+        RtmErrors.sinkSchemaChanged("t", "column note STRING added", 7, new IllegalStateException("changed")),
+        RtmErrors.sinkCommitFailed("t", 7, new IllegalStateException("io")),
+        RtmErrors.sinkColumnNotWritten("note", "STRING", "t"),
         RtmErrors.recoveryExhausted(4, 3, "stage 1",
             RtmErrors.stageFailed("stage 1", "run", new IllegalStateException("boom")))}) {
       assertThat(templates).containsKey(e.getCondition());
