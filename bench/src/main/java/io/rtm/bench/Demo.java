@@ -182,8 +182,13 @@ public final class Demo {
       LatencySummary summary = window(recorder, startUs, warmupSeconds, seconds);
       if (pauseOutputSeconds > 0) {
         LatencySummary after = window(recorder, startUs, warmupSeconds + pauseOutputSeconds + 10, seconds);
-        out.printf(Locale.ROOT, "Latency from 10 s after the output broker came back to the end (%,d records):"
-            + " p50 %s  p99 %s  max %s ms%n", after.count(), ms(after.p50Us()), ms(after.p99Us()), ms(after.maxUs()));
+        if (after.count() == 0) {
+          out.println("Latency after the output broker came back: not measured (the run ends within 10 s of the"
+              + " resume; give --seconds more than warm-up + pause + 10)");
+        } else {
+          out.printf(Locale.ROOT, "Latency from 10 s after the output broker came back to the end (%,d records):"
+              + " p50 %s  p99 %s  max %s ms%n", after.count(), ms(after.p50Us()), ms(after.p99Us()), ms(after.maxUs()));
+        }
       }
       report(summary, generator.sent(), commits.count());
       reportGcPauses(heap.pauses(startUs / 1000 + warmupSeconds * 1000L, startUs / 1000 + seconds * 1000L));

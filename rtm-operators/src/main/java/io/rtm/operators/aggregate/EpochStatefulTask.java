@@ -2,7 +2,6 @@ package io.rtm.operators.aggregate;
 
 import io.rtm.operators.eventtime.TaskEventTime;
 import io.rtm.operators.eventtime.WatermarkTick;
-import io.rtm.operators.metrics.TaskEpochMetrics;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
@@ -17,7 +16,6 @@ import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.execution.streaming.continuous.EpochTracker$;
 import org.apache.spark.sql.execution.streaming.state.StateStore;
-import org.apache.spark.sql.execution.streaming.state.StateStoreMetrics;
 
 /**
  * Runs a stateful operator's rows epoch by epoch inside a long-lived task: opens the epoch's state
@@ -72,9 +70,7 @@ public final class EpochStatefulTask {
   private final UnsafeRow watermarkKey;
   private final UnsafeRow watermarkValue;
   private StateStore store;
-  private long lateRowsReported;
-  private long updatesReported;
-  private long removalsReported;
+  private final StateCommitReporter stateReporter;
   private StateStore watermarkStore;
   private boolean watermarkRestored;
 
@@ -83,6 +79,7 @@ public final class EpochStatefulTask {
     this.operator = operator;
     this.stores = stores;
     this.eventTime = eventTime;
+    this.stateReporter = new StateCommitReporter(stores.operatorId(), operator.progressName());
     this.watermarkKey = UnsafeProjection.create(EpochStateStores.WATERMARK_KEY)
         .apply(new GenericInternalRow(new Object[] {partition})).copy();
     this.watermarkValue = UnsafeProjection.create(EpochStateStores.WATERMARK_VALUE)
@@ -173,37 +170,9 @@ public final class EpochStatefulTask {
     }
     if (store != null) {
       store.commit();
-      reportState(store);
+      stateReporter.committed(store, operator.lateRowsDropped(), operator.rowsUpdated(), operator.rowsRemoved());
       store = null;
     }
-  }
-
-  /** The committed store's size goes into the epoch's figures; Spark reads the metrics after commit too. */
-  private void reportState(StateStore committed) {
-    TaskContext context = TaskContext.get();
-    if (context == null) {
-      return;
-    }
-    long late = operator.lateRowsDropped();
-    long updated = operator.rowsUpdated();
-    long removed = operator.rowsRemoved();
-    long rows;
-    long memory;
-    try {
-      StateStoreMetrics m = committed.metrics();
-      rows = m.numKeys();
-      memory = m.memoryUsedBytes();
-    } catch (RuntimeException e) {
-      // A provider without metrics after commit: report what is known rather than fail the epoch.
-      rows = -1;
-      memory = -1;
-    }
-    TaskEpochMetrics.of(context.taskAttemptId())
-        .stateCommitted(stores.operatorId(), operator.progressName(), rows, memory, late - lateRowsReported,
-            updated - updatesReported, removed - removalsReported);
-    lateRowsReported = late;
-    updatesReported = updated;
-    removalsReported = removed;
   }
 
   private void abortOpenEpoch() {

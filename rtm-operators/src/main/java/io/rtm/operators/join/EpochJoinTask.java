@@ -1,8 +1,8 @@
 package io.rtm.operators.join;
 
+import io.rtm.operators.aggregate.StateCommitReporter;
 import io.rtm.operators.eventtime.TaskEventTime;
 import io.rtm.operators.eventtime.WatermarkTick;
-import io.rtm.operators.metrics.TaskEpochMetrics;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
@@ -13,7 +13,6 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.execution.streaming.continuous.EpochTracker$;
 import org.apache.spark.sql.execution.streaming.state.StateStore;
-import org.apache.spark.sql.execution.streaming.state.StateStoreMetrics;
 
 /**
  * Runs one task's stream-stream join epoch by epoch: the epoch's state version opens when its input
@@ -28,14 +27,14 @@ final class EpochJoinTask {
   private final JoinStateStores stores;
   private final StreamJoinOperator operator;
   private StateStore store;
-  private long lateReported;
-  private long updatesReported;
-  private long removalsReported;
+  /** Progress reports name the join as Spark does. */
+  private final StateCommitReporter stateReporter;
 
   private EpochJoinTask(int partition, JoinStateStores stores, StreamJoinOperator operator) {
     this.partition = partition;
     this.stores = stores;
     this.operator = operator;
+    this.stateReporter = new StateCommitReporter(stores.operatorId(), "symmetricHashJoin");
   }
 
   static EpochJoinTask forTask(TaskContext context, int partition, JoinStateStores stores, StreamJoinSpec spec) {
@@ -79,7 +78,7 @@ final class EpochJoinTask {
         }
         if (store != null) {
           store.commit();
-          reportState(store);
+          stateReporter.committed(store, operator.lateRows(), operator.rowsUpdated(), operator.rowsRemoved());
           store = null;
         }
         return false;
@@ -93,33 +92,6 @@ final class EpochJoinTask {
         return pending.poll();
       }
     };
-  }
-
-  /** The committed version's figures go into the epoch's progress, under Spark's name for the join. */
-  private void reportState(StateStore committed) {
-    TaskContext context = TaskContext.get();
-    if (context == null) {
-      return;
-    }
-    long rows;
-    long memory;
-    try {
-      StateStoreMetrics m = committed.metrics();
-      rows = m.numKeys();
-      memory = m.memoryUsedBytes();
-    } catch (RuntimeException e) {
-      // A provider without metrics after commit: report what is known rather than fail the epoch.
-      rows = -1;
-      memory = -1;
-    }
-    long late = operator.lateRows();
-    long updated = operator.rowsUpdated();
-    long removed = operator.rowsRemoved();
-    TaskEpochMetrics.of(context.taskAttemptId()).stateCommitted(stores.operatorId(), "symmetricHashJoin", rows, memory,
-        late - lateReported, updated - updatesReported, removed - removalsReported);
-    lateReported = late;
-    updatesReported = updated;
-    removalsReported = removed;
   }
 
   private void abortOpenEpoch() {
