@@ -62,7 +62,7 @@ final class EpochDeduplication implements EpochStatefulTask.RowOperator {
 
   @Override
   public void process(InternalRow row, StateStore store, Deque<InternalRow> out) {
-    long watermark = watermarkMicros();
+    long watermark = eventTime.watermarkMicros();
     long rowMicros = 0L;
     if (rowTime != null) {
       InternalRow t = rowTime.apply(row);
@@ -101,7 +101,7 @@ final class EpochDeduplication implements EpochStatefulTask.RowOperator {
   @Override
   public void onWatermark(StateStore store, Deque<InternalRow> out) {
     if (time != null && time.evicts()) {
-      release(store, watermarkMicros());
+      release(store, eventTime.watermarkMicros());
     }
   }
 
@@ -132,14 +132,6 @@ final class EpochDeduplication implements EpochStatefulTask.RowOperator {
       store.remove(key, STATE);
       rowsRemoved++;
     });
-  }
-
-  private long watermarkMicros() {
-    long ms = eventTime.watermarkMs();
-    if (ms == Long.MIN_VALUE) {
-      return Long.MIN_VALUE;
-    }
-    return ms >= Long.MAX_VALUE / 1000L ? Long.MAX_VALUE : ms * 1000L;
   }
 
   @Override

@@ -109,7 +109,7 @@ final class EpochSessionAggregation implements EpochStatefulTask.RowOperator {
     InternalRow window = projected.getStruct(0, 2);
     long start = window.getLong(0);
     long end = window.getLong(1);
-    if (end <= watermarkMicros()) {
+    if (end <= eventTime.watermarkMicros()) {
       droppedByWatermark.add(1L);
       return;
     }
@@ -185,7 +185,7 @@ final class EpochSessionAggregation implements EpochStatefulTask.RowOperator {
   }
 
   private void closeFinalSessions(StateStore store, Deque<InternalRow> out) {
-    long watermark = watermarkMicros();
+    long watermark = eventTime.watermarkMicros();
     if (watermark <= closedUpTo) {
       return;
     }
@@ -250,14 +250,6 @@ final class EpochSessionAggregation implements EpochStatefulTask.RowOperator {
       }
     }
     return toGroupingKey.apply(k);
-  }
-
-  private long watermarkMicros() {
-    long ms = eventTime.watermarkMs();
-    if (ms == Long.MIN_VALUE) {
-      return Long.MIN_VALUE;
-    }
-    return ms >= Long.MAX_VALUE / 1000L ? Long.MAX_VALUE : ms * 1000L;
   }
 
   @Override

@@ -54,6 +54,18 @@ public final class TaskEventTime {
     return Math.max(local, inputWatermarkMs);
   }
 
+  /**
+   * The watermark in microseconds, the unit of Catalyst timestamps that state keys and session
+   * bounds carry; Long.MIN_VALUE while there is none, saturated rather than overflowing.
+   */
+  public long watermarkMicros() {
+    long ms = watermarkMs();
+    if (ms == Long.MIN_VALUE) {
+      return Long.MIN_VALUE;
+    }
+    return ms >= Long.MAX_VALUE / 1000L ? Long.MAX_VALUE : ms * 1000L;
+  }
+
   /** When this stage's watermark operator last saw a row (or the task started). */
   public long lastObservedNanos() {
     return lastObservedNanos;
