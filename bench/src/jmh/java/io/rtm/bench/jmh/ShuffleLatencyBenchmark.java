@@ -1,17 +1,8 @@
 package io.rtm.bench.jmh;
 
 import io.rtm.config.RtmOptions;
-import io.rtm.shuffle.GateResult;
-import io.rtm.shuffle.InputGate;
-import io.rtm.shuffle.PartitionId;
-import io.rtm.shuffle.ProducerAddress;
-import io.rtm.shuffle.ResultPartition;
-import io.rtm.shuffle.ShuffleServer;
 import io.rtm.shuffle.ShuffleTransportConf;
-import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -57,38 +48,31 @@ public class ShuffleLatencyBenchmark {
   @Param({"200"})
   public int recordBytes;
 
-  private ShuffleServer server;
-  private ResultPartition partition;
-  private CompletableFuture<Long> consumed;
+  private LoopbackShuffle shuffle;
   private volatile long received;
   private byte[] record;
-  private long emitted;
 
   @Setup(Level.Trial)
   public void connect() throws Exception {
     Map<String, String> settings = flushDelay.equals("default")
         ? Map.of()
         : Map.of(RtmOptions.SHUFFLE_MAX_FLUSH_DELAY_MICROS.key(), flushDelay);
-    ShuffleTransportConf conf = ShuffleTransportConf.fromMap(settings);
-    String run = "jmh-latency-" + UUID.randomUUID();
-    server = ShuffleServer.start(conf, "127.0.0.1");
-    partition = server.registerPartition(new PartitionId(run, 0, 0), 1);
-    List<ProducerAddress> producers = List.of(new ProducerAddress(0, server.host(), server.port()));
-    consumed = CompletableFuture.supplyAsync(() -> consume(conf, run, producers));
-    record = new byte[recordBytes];
-    for (int i = 0; i < record.length; i++) {
-      record[i] = (byte) i;
-    }
+    shuffle = new LoopbackShuffle(ShuffleTransportConf.fromMap(settings), "jmh-latency", (array, offset, length, count) -> {
+      if (length != recordBytes) {
+        throw new IllegalStateException("record of " + length + " bytes, sent " + recordBytes);
+      }
+      received = count;
+    });
+    record = LoopbackShuffle.record(recordBytes);
   }
 
   @Benchmark
   public long emitAndAwait() throws InterruptedException {
-    long target = ++emitted;
-    partition.emitRecord(0, record, 0, record.length);
+    long target = shuffle.emit(record);
     while (received < target) {
-      if (consumed.isDone()) {
+      if (shuffle.consumerDone()) {
         // The consumer failed: surface its exception instead of waiting forever.
-        consumed.join();
+        shuffle.rethrowConsumerFailure();
         throw new IllegalStateException("consumer ended after " + received + " of " + target + " records");
       }
       Thread.yield();
@@ -98,30 +82,6 @@ public class ShuffleLatencyBenchmark {
 
   @TearDown(Level.Trial)
   public void close() throws Exception {
-    partition.close();
-    long got = consumed.get(60, TimeUnit.SECONDS);
-    server.close();
-    if (got != emitted) {
-      throw new IllegalStateException("emitted " + emitted + " records but the consumer got " + got);
-    }
-  }
-
-  private long consume(ShuffleTransportConf conf, String run, List<ProducerAddress> producers) {
-    try (InputGate gate = InputGate.connect(conf, run, 0, 0, producers)) {
-      long records = 0;
-      GateResult result;
-      while ((result = gate.next()) != GateResult.END_OF_INPUT) {
-        if (result == GateResult.RECORD) {
-          if (gate.recordLength() != recordBytes) {
-            throw new IllegalStateException("record of " + gate.recordLength() + " bytes, sent " + recordBytes);
-          }
-          received = ++records;
-        }
-      }
-      return records;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    shuffle.close();
   }
 }
