@@ -15,6 +15,7 @@ final class StateStoreSettings {
   static final String PROVIDER_KEY = "spark.sql.streaming.stateStore.providerClass";
   static final String CHANGELOG_KEY = "spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled";
   static final String MIN_DELTAS_KEY = "spark.sql.streaming.stateStore.minDeltasForSnapshot";
+  static final String COMMIT_VALIDATION_KEY = "spark.sql.streaming.stateStore.commitValidation.enabled";
 
   private StateStoreSettings() {}
 
@@ -32,7 +33,13 @@ final class StateStoreSettings {
       effective.setConfString(MIN_DELTAS_KEY, conf.getConfString(RtmOptions.STATE_EPOCHS_PER_SNAPSHOT.key(),
           String.valueOf(RtmOptions.STATE_EPOCHS_PER_SNAPSHOT.defaultValue())));
     }
-    return new StateStoreConf(effective, scala.collection.immutable.Map$.MODULE$.empty());
+    withoutCommitValidation(conf, effective);
+    // Spark's providers read only the extra options they know; the tasks read this one.
+    String flushAhead = conf.getConfString(RtmOptions.STATE_FLUSH_AHEAD_EPOCHS.key(),
+        String.valueOf(RtmOptions.STATE_FLUSH_AHEAD_EPOCHS.defaultValue()));
+    RtmOptions.STATE_FLUSH_AHEAD_EPOCHS.parse(flushAhead);
+    return new StateStoreConf(effective, new scala.collection.immutable.Map.Map1<>(
+        RtmOptions.STATE_FLUSH_AHEAD_EPOCHS.key(), flushAhead));
   }
 
   /** How many state keys an event-time operator indexes on the heap per task. */
@@ -51,6 +58,19 @@ final class StateStoreSettings {
     SQLConf effective = conf.clone();
     effective.setConfString(PROVIDER_KEY,
         "org.apache.spark.sql.execution.streaming.state.HDFSBackedStateStoreProvider");
+    withoutCommitValidation(conf, effective);
     return new StateStoreConf(effective, scala.collection.immutable.Map$.MODULE$.empty());
+  }
+
+  /**
+   * Spark 4.2.0 checks with commit validation that a foreachBatch function committed every
+   * partition of a micro-batch: each commit asks the driver's state store coordinator
+   * synchronously, on the task thread that every row of the next epoch waits for, for a check that
+   * means nothing to a real-time stage. The user's own setting stands.
+   */
+  private static void withoutCommitValidation(SQLConf user, SQLConf effective) {
+    if (!user.contains(COMMIT_VALIDATION_KEY)) {
+      effective.setConfString(COMMIT_VALIDATION_KEY, "false");
+    }
   }
 }

@@ -40,4 +40,25 @@ class StateStoreSettingsTest {
 
     assertThat(sql.contains("spark.sql.streaming.stateStore.minDeltasForSnapshot")).isFalse();
   }
+
+  @Test
+  void commitsDoNotAskTheCoordinatorUnlessTheUserWantsIt() {
+    assertThat(StateStoreSettings.forRealTime(new SQLConf()).commitValidationEnabled()).isFalse();
+    assertThat(StateStoreSettings.forWatermark(new SQLConf()).commitValidationEnabled()).isFalse();
+
+    SQLConf sql = new SQLConf();
+    sql.setConfString("spark.sql.streaming.stateStore.commitValidation.enabled", "true");
+    assertThat(StateStoreSettings.forRealTime(sql).commitValidationEnabled()).isTrue();
+  }
+
+  @Test
+  void theFlushAheadDistanceTravelsToTheTasksInTheStoreOptions() {
+    assertThat(StateStoreSettings.forRealTime(new SQLConf()).extraOptions().get("spark.rtm.state.flushAheadEpochs").get())
+        .isEqualTo("5");
+
+    SQLConf sql = new SQLConf();
+    sql.setConfString("spark.rtm.state.flushAheadEpochs", "0");
+    assertThat(StateStoreSettings.forRealTime(sql).extraOptions().get("spark.rtm.state.flushAheadEpochs").get())
+        .isEqualTo("0");
+  }
 }

@@ -104,6 +104,16 @@ public final class RtmOptions {
               + " epochs per snapshot make latency smoother; a restart replays up to this many small"
               + " change logs.");
 
+  public static final ConfigOption<Integer> STATE_FLUSH_AHEAD_EPOCHS =
+      ConfigOption.intOption("spark.rtm.state.flushAheadEpochs", 5)
+          .atLeast(0)
+          .doc("Epochs before each RocksDB state snapshot (see spark.rtm.state.epochsPerSnapshot) at"
+              + " which a real-time stateful operator starts RocksDB's memtable flush in the background,"
+              + " so that the snapshot inside the commit, which waits for a flush of every write since"
+              + " the last snapshot, finds little left to flush. 0 turns it off; it is off as well when"
+              + " snapshots are at most twice this many epochs apart, or the provider is not RocksDB"
+              + " with changelog checkpointing.");
+
   public static final ConfigOption<Integer> STATE_EVENT_TIME_INDEX_ENTRIES =
       ConfigOption.intOption("spark.rtm.state.eventTimeIndexEntries", 100_000)
           .atLeast(1)
@@ -270,6 +280,7 @@ public final class RtmOptions {
         WATERMARK_IDLE_TIMEOUT_MS,
         STATE_STORE_PROVIDER,
         STATE_EPOCHS_PER_SNAPSHOT,
+        STATE_FLUSH_AHEAD_EPOCHS,
         STATE_EVENT_TIME_INDEX_ENTRIES,
         CHECKPOINT_LOCAL_NIO,
         EXECUTOR_WARMUP_CLASSES,

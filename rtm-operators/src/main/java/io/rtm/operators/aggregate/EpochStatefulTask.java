@@ -1,5 +1,6 @@
 package io.rtm.operators.aggregate;
 
+import io.rtm.compat.RocksDbSnapshotPreFlush;
 import io.rtm.operators.eventtime.TaskEventTime;
 import io.rtm.operators.eventtime.WatermarkTick;
 import java.util.ArrayDeque;
@@ -71,6 +72,7 @@ public final class EpochStatefulTask {
   private final UnsafeRow watermarkValue;
   private StateStore store;
   private final StateCommitReporter stateReporter;
+  private final RocksDbSnapshotPreFlush preFlush;
   private StateStore watermarkStore;
   private boolean watermarkRestored;
 
@@ -79,6 +81,7 @@ public final class EpochStatefulTask {
     this.operator = operator;
     this.stores = stores;
     this.eventTime = eventTime;
+    this.preFlush = RocksDbSnapshotPreFlush.forStores(stores.storeConf());
     this.stateReporter = new StateCommitReporter(stores.operatorId(), operator.progressName());
     this.watermarkKey = UnsafeProjection.create(EpochStateStores.WATERMARK_KEY)
         .apply(new GenericInternalRow(new Object[] {partition})).copy();
@@ -105,6 +108,7 @@ public final class EpochStatefulTask {
   public Iterator<InternalRow> run(Iterator<InternalRow> input) {
     long epoch = currentEpoch();
     store = stores.open(partition, epoch);
+    preFlush.opened(store);
     if (stores.persistsWatermark()) {
       watermarkStore = stores.openWatermark(partition, epoch);
       restoreWatermarkOnce();
@@ -169,8 +173,7 @@ public final class EpochStatefulTask {
       watermarkStore = null;
     }
     if (store != null) {
-      store.commit();
-      stateReporter.committed(store, operator.lateRowsDropped(), operator.rowsUpdated(), operator.rowsRemoved());
+      stateReporter.commit(store, operator.lateRowsDropped(), operator.rowsUpdated(), operator.rowsRemoved());
       store = null;
     }
   }

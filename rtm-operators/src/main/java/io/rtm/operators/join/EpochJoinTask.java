@@ -1,5 +1,6 @@
 package io.rtm.operators.join;
 
+import io.rtm.compat.RocksDbSnapshotPreFlush;
 import io.rtm.operators.aggregate.StateCommitReporter;
 import io.rtm.operators.eventtime.TaskEventTime;
 import io.rtm.operators.eventtime.WatermarkTick;
@@ -29,11 +30,13 @@ final class EpochJoinTask {
   private StateStore store;
   /** Progress reports name the join as Spark does. */
   private final StateCommitReporter stateReporter;
+  private final RocksDbSnapshotPreFlush preFlush;
 
   private EpochJoinTask(int partition, JoinStateStores stores, StreamJoinOperator operator) {
     this.partition = partition;
     this.stores = stores;
     this.operator = operator;
+    this.preFlush = RocksDbSnapshotPreFlush.forStores(stores.storeConf());
     this.stateReporter = new StateCommitReporter(stores.operatorId(), "symmetricHashJoin");
   }
 
@@ -53,6 +56,7 @@ final class EpochJoinTask {
   Iterator<InternalRow> run(Iterator<InternalRow> input) {
     long epoch = currentEpoch();
     store = stores.open(partition, epoch);
+    preFlush.opened(store);
     operator.beginEpoch(epoch);
     Deque<InternalRow> pending = new ArrayDeque<>();
     return new Iterator<>() {
@@ -77,8 +81,7 @@ final class EpochJoinTask {
           return true;
         }
         if (store != null) {
-          store.commit();
-          stateReporter.committed(store, operator.lateRows(), operator.rowsUpdated(), operator.rowsRemoved());
+          stateReporter.commit(store, operator.lateRows(), operator.rowsUpdated(), operator.rowsRemoved());
           store = null;
         }
         return false;
