@@ -2,6 +2,7 @@ package io.rtm.plugin;
 
 import io.rtm.compat.ContinuousKeys;
 import io.rtm.compat.EpochCoordinatorClient;
+import io.rtm.compat.EpochUpdateThreads;
 import io.rtm.compat.QueryCheckpointLogs;
 import io.rtm.operators.kafka.TransactionalKafkaWriterFactory;
 import io.rtm.compat.SchedulerSlots;
@@ -70,6 +71,8 @@ final class RealTimeQueryRun {
     String queryRun = sc.getLocalProperty(ContinuousKeys.QUERY_ID_KEY) + "/"
         + sc.getLocalProperty(ContinuousKeys.JOB_GROUP_ID_KEY);
     RecoveryPolicy policy = QueryRecoveries.forRun(queryRun, () -> PluginSettings.recoveryPolicy(sqlConf));
+    EpochUpdateThreads.quietStoppedCoordinator(sc.getLocalProperty(ContinuousKeys.QUERY_ID_KEY),
+        sc.getLocalProperty(ContinuousKeys.JOB_GROUP_ID_KEY));
     long startEpoch = Long.parseLong(sc.getLocalProperty(ContinuousKeys.START_EPOCH_KEY));
     Optional<QueryCheckpointLogs> logs = QueryCheckpointLogs.ofCurrentThread();
     if (logs.isEmpty()) {

@@ -39,8 +39,6 @@ public record EpochStateStores(
     int timeIndexEntries,
     int prefixColumns) implements Serializable {
 
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EpochStateStores.class);
-
   /** The store beside the operator's own that holds the partition's watermark, one version per epoch. */
   static final String WATERMARK_STORE_NAME = "rtmWatermark";
   static final StructType WATERMARK_KEY = new StructType().add("partition", DataTypes.IntegerType, false);
@@ -67,16 +65,7 @@ public record EpochStateStores(
       StateStoreConf conf, KeyStateEncoderSpec encoder) {
     StateStoreProviderId id = new StateStoreProviderId(
         new StateStoreId(checkpointLocation, operatorId, partition, storeName), queryRunId);
-    long start = System.nanoTime();
-    StateStore store = StateStore$.MODULE$.get(id, keys, values, encoder,
+    return StateStore$.MODULE$.get(id, keys, values, encoder,
         epoch, Option.empty(), Option.empty(), false, conf, hadoopConf.value(), false);
-    long openMs = (System.nanoTime() - start) / 1_000_000;
-    // Every row of the epoch waits for the open, which takes a global lock and asks the driver's
-    // state store coordinator synchronously; a slow one explains a latency spike.
-    if (openMs >= StateCommitReporter.SLOW_COMMIT_MS) {
-      LOG.info("Opening state store {} of operator {} partition {} at version {} took {} ms", storeName, operatorId,
-          partition, epoch, openMs);
-    }
-    return store;
   }
 }

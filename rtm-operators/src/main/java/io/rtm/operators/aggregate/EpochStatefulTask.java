@@ -1,5 +1,6 @@
 package io.rtm.operators.aggregate;
 
+import io.rtm.compat.EpochStoreOpener;
 import io.rtm.compat.RocksDbSnapshotPreFlush;
 import io.rtm.operators.eventtime.TaskEventTime;
 import io.rtm.operators.eventtime.WatermarkTick;
@@ -73,6 +74,8 @@ public final class EpochStatefulTask {
   private StateStore store;
   private final StateCommitReporter stateReporter;
   private final RocksDbSnapshotPreFlush preFlush;
+  private final EpochStoreOpener storeOpener;
+  private final EpochStoreOpener watermarkOpener;
   private StateStore watermarkStore;
   private boolean watermarkRestored;
 
@@ -82,6 +85,9 @@ public final class EpochStatefulTask {
     this.stores = stores;
     this.eventTime = eventTime;
     this.preFlush = RocksDbSnapshotPreFlush.forStores(stores.storeConf());
+    this.storeOpener = new EpochStoreOpener("of operator " + stores.operatorId() + " partition " + partition);
+    this.watermarkOpener = new EpochStoreOpener(
+        EpochStateStores.WATERMARK_STORE_NAME + " of operator " + stores.operatorId() + " partition " + partition);
     this.stateReporter = new StateCommitReporter(stores.operatorId(), operator.progressName());
     this.watermarkKey = UnsafeProjection.create(EpochStateStores.WATERMARK_KEY)
         .apply(new GenericInternalRow(new Object[] {partition})).copy();
@@ -107,10 +113,10 @@ public final class EpochStatefulTask {
   /** This epoch's output: one pass over its input, then the state commit. */
   public Iterator<InternalRow> run(Iterator<InternalRow> input) {
     long epoch = currentEpoch();
-    store = stores.open(partition, epoch);
+    store = storeOpener.open(epoch, version -> stores.open(partition, version));
     preFlush.opened(store);
     if (stores.persistsWatermark()) {
-      watermarkStore = stores.openWatermark(partition, epoch);
+      watermarkStore = watermarkOpener.open(epoch, version -> stores.openWatermark(partition, version));
       restoreWatermarkOnce();
     }
     Deque<InternalRow> pending = new ArrayDeque<>();

@@ -1,5 +1,6 @@
 package io.rtm.operators.join;
 
+import io.rtm.compat.EpochStoreOpener;
 import io.rtm.compat.RocksDbSnapshotPreFlush;
 import io.rtm.operators.aggregate.StateCommitReporter;
 import io.rtm.operators.eventtime.TaskEventTime;
@@ -31,12 +32,14 @@ final class EpochJoinTask {
   /** Progress reports name the join as Spark does. */
   private final StateCommitReporter stateReporter;
   private final RocksDbSnapshotPreFlush preFlush;
+  private final EpochStoreOpener storeOpener;
 
   private EpochJoinTask(int partition, JoinStateStores stores, StreamJoinOperator operator) {
     this.partition = partition;
     this.stores = stores;
     this.operator = operator;
     this.preFlush = RocksDbSnapshotPreFlush.forStores(stores.storeConf());
+    this.storeOpener = new EpochStoreOpener("of join operator " + stores.operatorId() + " partition " + partition);
     this.stateReporter = new StateCommitReporter(stores.operatorId(), "symmetricHashJoin");
   }
 
@@ -55,7 +58,7 @@ final class EpochJoinTask {
 
   Iterator<InternalRow> run(Iterator<InternalRow> input) {
     long epoch = currentEpoch();
-    store = stores.open(partition, epoch);
+    store = storeOpener.open(epoch, version -> stores.open(partition, version));
     preFlush.opened(store);
     operator.beginEpoch(epoch);
     Deque<InternalRow> pending = new ArrayDeque<>();
