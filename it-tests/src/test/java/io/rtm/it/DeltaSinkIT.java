@@ -3,6 +3,8 @@ package io.rtm.it;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.upper;
+import static org.apache.spark.sql.functions.window;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -161,20 +163,165 @@ class DeltaSinkIT {
     }
   }
 
+  /** Per account, how many events: the keyed update-mode aggregation the upsert tests write. */
+  private static Dataset<Row> countsPerAccount(Dataset<Row> events) {
+    return events.groupBy(col("account_id")).agg(count("*").as("n"));
+  }
+
+  /** Per 10-second window and account, with the account column renamed after the aggregation. */
+  private static Dataset<Row> windowedCounts(Dataset<Row> events) {
+    return events.groupBy(window(col("ts"), "10 seconds"), col("account_id")).agg(count("*").as("n"))
+        .select(col("window"), col("account_id").as("account"), col("n"));
+  }
+
+  /** The final per-key result of stock micro-batch on the topic's input so far (complete mode, memory sink). */
+  private static List<String> microBatchResult(String in, java.util.function.UnaryOperator<Dataset<Row>> agg)
+      throws Exception {
+    String view = name("mb");
+    spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "false");
+    try {
+      agg.apply(Queries.events(spark, broker.bootstrapServers(), in)).writeStream().outputMode("complete")
+          .format("memory").queryName(view)
+          .option("checkpointLocation", Sessions.workDir("cp-mb").toString())
+          .trigger(Trigger.AvailableNow()).start().awaitTermination();
+    } finally {
+      spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "true");
+    }
+    return rows(view);
+  }
+
+  private StreamingQuery upsert(Dataset<Row> df, String table, Path checkpoint) throws Exception {
+    StreamingQuery q = df.writeStream().outputMode("update")
+        .option("checkpointLocation", checkpoint.toString())
+        .trigger(Trigger.Continuous("1 second"))
+        .toTable(table);
+    queries.add(q);
+    return q;
+  }
+
+  private static void awaitRows(StreamingQuery q, String table, List<String> expected) {
+    await().atMost(Duration.ofSeconds(60)).until(() -> {
+      if (q.exception().isDefined()) {
+        throw q.exception().get();
+      }
+      return rows(table).equals(expected);
+    });
+  }
+
+  /** Every commit of the table after its creation carries one txn of {@code appId}: one Delta commit per MERGE. */
+  private static void assertOneCommitPerUpsertedEpoch(String table, String appId) throws Exception {
+    List<Long> epochs = txnVersions(tableDir(table), appId);
+    assertThat(epochs).as("txn versions (epochs) of the MERGE commits").isNotEmpty().isSorted()
+        .doesNotHaveDuplicates();
+    assertThat(epochs.size()).as("Delta commits after CREATE TABLE, each with a txn").isEqualTo(latestVersion(tableDir(table)));
+  }
+
   @Test
-  void anUpdateModeAggregationIsRefusedAtStartByDelta() throws Exception {
-    String in = topic("delta-in", 2);
+  void anUpdateModeAggregationIsUpsertedByKeyOncePerEpochAndAReplayedEpochIsNotMergedTwice() throws Exception {
+    String in = topic("delta-in", 1);
     String rt = name("counts");
     spark.sql("CREATE TABLE " + rt + " (account_id STRING, n BIGINT) USING delta");
-    Dataset<Row> counts = Queries.events(spark, broker.bootstrapServers(), in)
-        .groupBy(col("account_id")).agg(count("*").as("n"));
-    // Delta's DataSource V2 table supports append only; the documented choice (docs/guarantees.md).
-    assertThatThrownBy(() -> counts.writeStream().outputMode("update")
-            .option("checkpointLocation", Sessions.workDir("cp").toString())
-            .trigger(Trigger.Continuous("200 milliseconds"))
-            .toTable(rt))
+    Path checkpoint = Sessions.workDir("cp");
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers())) {
+      producer.sendRange(in, 0, 150);
+      StreamingQuery q = upsert(countsPerAccount(Queries.events(spark, broker.bootstrapServers(), in)), rt, checkpoint);
+      String queryId = q.id().toString();
+      awaitRows(q, rt, microBatchResult(in, DeltaSinkIT::countsPerAccount));
+      // A second wave updates keys the table has (matched) and only once per key.
+      producer.sendRange(in, 150, 150);
+      List<String> afterTwoWaves = microBatchResult(in, DeltaSinkIT::countsPerAccount);
+      awaitRows(q, rt, afterTwoWaves);
+      assertThat(afterTwoWaves).hasSize(37);
+      assertOneCommitPerUpsertedEpoch(rt, queryId);
+      q.stop();
+
+      // A crash after the last epoch's MERGE but before its commit-log entry: the restart replays that
+      // epoch under the same number, and Delta's txn (query id, epoch) makes its MERGE a no-op.
+      long merged = txnVersions(tableDir(rt), queryId).stream().mapToLong(Long::longValue).max().orElseThrow();
+      long lastCommitted = lastCommittedEpoch(checkpoint);
+      assertThat(lastCommitted).isGreaterThanOrEqualTo(merged);
+      for (long e = lastCommitted; e >= merged; e--) {
+        Files.deleteIfExists(checkpoint.resolve("commits").resolve(Long.toString(e)));
+        Files.deleteIfExists(checkpoint.resolve("commits").resolve("." + e + ".crc"));
+      }
+      long tableVersion = latestVersion(tableDir(rt));
+      StreamingQuery restarted = upsert(countsPerAccount(Queries.events(spark, broker.bootstrapServers(), in)), rt,
+          checkpoint);
+      await().atMost(Duration.ofSeconds(60)).until(() -> {
+        if (restarted.exception().isDefined()) {
+          throw restarted.exception().get();
+        }
+        return lastCommittedEpoch(checkpoint) >= merged;
+      });
+      assertThat(latestVersion(tableDir(rt))).as("table version after the replayed epoch").isEqualTo(tableVersion);
+      assertThat(rows(rt)).isEqualTo(afterTwoWaves);
+
+      producer.sendRange(in, 300, 100);
+      awaitRows(restarted, rt, microBatchResult(in, DeltaSinkIT::countsPerAccount));
+      assertOneCommitPerUpsertedEpoch(rt, queryId);
+    }
+  }
+
+  @Test
+  void aWindowedUpdateModeAggregationIsUpsertedByWindowAndRenamedKey() throws Exception {
+    String in = topic("delta-in", 1);
+    Path dir = Sessions.workDir("delta-path").resolve("windows");
+    spark.sql("CREATE TABLE delta.`" + dir + "` (window STRUCT<start: TIMESTAMP, end: TIMESTAMP>, account STRING,"
+        + " n BIGINT) USING delta");
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers())) {
+      producer.sendRange(in, 0, 200);
+      // By path through toTable: format("delta").start(path) is refused in Update mode by Delta's own
+      // DataSource (DeltaDataSource.createSink) before any query exists.
+      StreamingQuery q = upsert(windowedCounts(Queries.events(spark, broker.bootstrapServers(), in)),
+          "delta.`" + dir + "`", Sessions.workDir("cp"));
+      List<String> expected = microBatchResult(in, DeltaSinkIT::windowedCounts);
+      await().atMost(Duration.ofSeconds(60)).until(() -> {
+        if (q.exception().isDefined()) {
+          throw q.exception().get();
+        }
+        return sorted(spark.read().format("delta").load(dir.toString())).equals(expected);
+      });
+      long windowsAndAccounts = java.util.stream.LongStream.range(0, 200).mapToObj(id -> (id % 60) / 10 + "/" + id % 37)
+          .distinct().count();
+      assertThat(expected).hasSize((int) windowsAndAccounts);
+      assertThat(txnVersions(dir, q.id().toString())).isNotEmpty().isSorted().doesNotHaveDuplicates();
+    }
+  }
+
+  @Test
+  void anUpdateModeQueryWhoseKeysCannotBeFoundOrWithoutAggregationFailsAtStartNamingTheTable() throws Exception {
+    String in = topic("delta-in", 1);
+    String rt = name("computed");
+    spark.sql("CREATE TABLE " + rt + " (account_id STRING, n BIGINT) USING delta");
+    Dataset<Row> computedKey = countsPerAccount(Queries.events(spark, broker.bootstrapServers(), in))
+        .select(upper(col("account_id")).as("account_id"), col("n"));
+    assertThatThrownBy(() -> upsert(computedKey, rt, Sessions.workDir("cp")))
+        .isInstanceOfSatisfying(SparkThrowable.class,
+            e -> assertThat(e.getCondition()).isEqualTo("RTM_DELTA_UPSERT_KEYS_UNKNOWN"))
         .hasMessageContaining(rt)
-        .hasMessageContaining("does not support Update mode");
+        .hasMessageContaining("grouping key")
+        .hasMessageContaining("rtm.upsertKeys");
+    assertThatThrownBy(() -> computedKey.writeStream().outputMode("update").option("rtm.upsertKeys", "account")
+            .option("checkpointLocation", Sessions.workDir("cp").toString())
+            .trigger(Trigger.Continuous("1 second")).toTable(rt))
+        .isInstanceOfSatisfying(SparkThrowable.class,
+            e -> assertThat(e.getCondition()).isEqualTo("RTM_DELTA_UPSERT_KEYS_UNKNOWN"))
+        .hasMessageContaining("names account, which the query does not write");
+
+    String events = name("events");
+    spark.sql("CREATE TABLE " + events + " (" + COLUMNS + ") USING delta");
+    assertThatThrownBy(() -> upsert(Queries.events(spark, broker.bootstrapServers(), in), events,
+            Sessions.workDir("cp")))
+        .isInstanceOfSatisfying(SparkThrowable.class,
+            e -> assertThat(e.getCondition()).isEqualTo("RTM_DELTA_UPSERT_NEEDS_AGGREGATION"))
+        .hasMessageContaining(events);
+  }
+
+  private static long lastCommittedEpoch(Path checkpoint) throws Exception {
+    try (var files = Files.list(checkpoint.resolve("commits"))) {
+      return files.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d+"))
+          .mapToLong(Long::parseLong).max().orElse(-1);
+    }
   }
 
   @Test
@@ -347,7 +494,11 @@ class DeltaSinkIT {
   }
 
   private static List<String> rows(String table) {
-    return spark.table(table).collectAsList().stream().map(Row::toString).sorted().toList();
+    return sorted(spark.table(table));
+  }
+
+  private static List<String> sorted(Dataset<Row> rows) {
+    return rows.collectAsList().stream().map(Row::toString).sorted().toList();
   }
 
   private static Path tableDir(String table) {
