@@ -63,6 +63,9 @@ final class UpsertStreamingWrite implements StreamingWrite {
     this.maxKeys = maxKeys;
     this.mergeSession = session.newSession();
     mergeSession.conf().set("spark.databricks.delta.v2.enableMode", "NONE");
+    // The source is a local relation of fixed rows, deterministic by construction: Delta's copy of
+    // it (a guard against sources that change while the MERGE reads them twice) is a job for nothing.
+    mergeSession.conf().set("spark.databricks.delta.merge.materializeSource", "none");
   }
 
   @Override
