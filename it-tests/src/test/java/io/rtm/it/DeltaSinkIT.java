@@ -302,7 +302,7 @@ class DeltaSinkIT {
   }
 
   @Test
-  void anUpdateModeQueryWhoseKeysCannotBeFoundOrWithoutAggregationFailsAtStartNamingTheTable() throws Exception {
+  void anUpdateModeQueryWhoseKeysCannotBeFoundOrWithoutAggregationFailsAtStartNamingTheTableAndSwitchOffDeltaRefusesIt() throws Exception {
     String in = topic("delta-in", 1);
     String rt = name("computed");
     spark.sql("CREATE TABLE " + rt + " (account_id STRING, n BIGINT) USING delta");
@@ -328,6 +328,16 @@ class DeltaSinkIT {
         .isInstanceOfSatisfying(SparkThrowable.class,
             e -> assertThat(e.getCondition()).isEqualTo("RTM_DELTA_UPSERT_NEEDS_AGGREGATION"))
         .hasMessageContaining(events);
+
+    // Switch off: stock Spark, and Delta refuses Update mode as it always did.
+    spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "false");
+    assertThatThrownBy(() -> {
+      StreamingQuery stock = countsPerAccount(Queries.events(spark, broker.bootstrapServers(), in)).writeStream()
+          .outputMode("update").option("checkpointLocation", Sessions.workDir("cp").toString())
+          .trigger(Trigger.ProcessingTime("1 second")).toTable(rt);
+      queries.add(stock);
+      stock.awaitTermination(30_000);
+    }).hasStackTraceContaining("does not support Update mode");
   }
 
   private static long lastCommittedEpoch(Path checkpoint) throws Exception {
