@@ -67,14 +67,14 @@ final class DeltaPathSinks {
    * .loadLatestSnapshot().getSchema()}, kernel JSON, read as Spark's), names it.
    */
   static Table watched(Table sink) {
-    if (!sink.getClass().getName().equals(V2_TABLE) || !(sink instanceof SupportsWrite write)) {
+    if (!isV2Table(sink) || !(sink instanceof SupportsWrite write)) {
       return sink;
     }
     // Delta 4.4.0's V2 writer maps every table column to one of the query's (DeltaV2WriteContext.ordinalsOf).
     return new WatchedSinkTable(write, () -> latestSchema(sink), true);
   }
 
-  private static StructType latestSchema(Table v2Table) {
+  static StructType latestSchema(Table v2Table) {
     try {
       ClassLoader loader = v2Table.getClass().getClassLoader();
       Object manager = v2Table.getClass().getMethod("getSnapshotManager").invoke(v2Table);
@@ -86,6 +86,20 @@ final class DeltaPathSinks {
       return (StructType) DataType.fromJson(json);
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("cannot read the latest schema of " + v2Table + " (delta-spark other than 4.4?)", e);
+    }
+  }
+
+  /** Whether {@code sink} is Delta's DataSource V2 table. */
+  static boolean isV2Table(Table sink) {
+    return sink.getClass().getName().equals(V2_TABLE);
+  }
+
+  /** The table's location ({@code DeltaV2Table.getTablePath()}, a Hadoop path, in delta-spark 4.4.0). */
+  static String tablePath(Table v2Table) {
+    try {
+      return v2Table.getClass().getMethod("getTablePath").invoke(v2Table).toString();
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot read the location of " + v2Table + " (delta-spark other than 4.4?)", e);
     }
   }
 

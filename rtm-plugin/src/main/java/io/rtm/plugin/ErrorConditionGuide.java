@@ -52,6 +52,21 @@ final class ErrorConditionGuide {
             + "retyped); Delta refuses the epoch's commit and nothing of that epoch is written",
         "not retried (the query's write cannot change schema); adapt the query to the new schema (the message "
             + "names each changed column) and start it again on its checkpoint");
+    put("RTM_DELTA_UPSERT_NEEDS_AGGREGATION",
+        "at start: an update-mode query without an aggregation writes to a Delta table (real-time mode upserts "
+            + "update-mode output into Delta by the aggregation's group keys)",
+        "write it in append mode, or aggregate it");
+    put("RTM_DELTA_UPSERT_KEYS_UNKNOWN",
+        "at start: the group keys of an update-mode aggregation writing to a Delta table cannot be found in "
+            + "the sink's columns (a key dropped or computed in a projection after the aggregation), or "
+            + "rtm.upsertKeys names a column the query does not write",
+        "write the grouping columns as they are (renaming is fine), or name the key columns with "
+            + ".option(\"rtm.upsertKeys\", \"a,b\")");
+    put("RTM_DELTA_UPSERT_TOO_MANY_KEYS",
+        "while running: a sink task of a Delta upsert sink updated more than spark.rtm.delta.upsertMaxKeysPerTask "
+            + "keys in one epoch; the run fails and restarts from the last committed epoch",
+        "raise spark.rtm.delta.upsertMaxKeysPerTask (the rows travel to the driver in the epoch's commit "
+            + "message), shorten the trigger interval, or add aggregation partitions");
     put("RTM_SINK_COMMIT_FAILED",
         "while running: a sink refused or failed an epoch's commit for another reason (the epoch is not "
             + "committed)",

@@ -42,6 +42,11 @@ final class PluginSettings {
     return get(conf, RtmOptions.KAFKA_EXACTLY_ONCE);
   }
 
+  /** The most keys one sink task of a Delta upsert sink may update in one epoch. */
+  static int deltaUpsertMaxKeysPerTask(SparkSession session) {
+    return get(session, RtmOptions.DELTA_UPSERT_MAX_KEYS_PER_TASK);
+  }
+
   /** How long a run may go without a new epoch before it counts as failed (0: never). */
   static long epochStallTimeoutMs(SQLConf conf) {
     return get(conf, RtmOptions.RECOVERY_EPOCH_STALL_TIMEOUT_MS);

@@ -64,6 +64,10 @@ final class RealTimeTriggerQueryManager extends StreamingQueryManager {
     if (enabled && (trigger instanceof ContinuousTrigger || trigger instanceof RealTimeTrigger)) {
       // A Delta path sink is V1 (micro-batch only); Delta's V2 table writes the same path per epoch.
       sink = DeltaPathSinks.withStreamingWrite(sink, df, extraOptions, session);
+      if (outputMode.equals(OutputMode.Update())) {
+        // Delta's V2 write appends only: an update-mode aggregation is upserted by key per epoch.
+        sink = DeltaUpserts.upserting(sink, df, extraOptions, session);
+      }
       // A failed epoch commit (a schema changed by another writer) stops the run instead of hanging it.
       sink = DeltaPathSinks.watched(sink);
     }

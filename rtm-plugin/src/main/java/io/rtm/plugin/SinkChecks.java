@@ -49,8 +49,9 @@ final class SinkChecks {
             Arrays.stream(sink.schema().fields()).map(StructField::name).collect(Collectors.joining(", ")));
       }
     }
-    if (sink instanceof WatchedSinkTable watched && watched.writesEveryColumn()) {
-      // Else Delta's writer fails the start with an IllegalArgumentException of no error class.
+    if (sink instanceof WatchedSinkTable watched && watched.writesEveryColumn() || sink instanceof UpsertSinkTable) {
+      // Else Delta's writer fails the start with an IllegalArgumentException of no error class; an
+      // upsert's INSERT * needs every table column too.
       Set<String> written = CollectionConverters.asJava(output).stream().map(Attribute::name)
           .map(n -> caseSensitive ? n : n.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
       for (StructField f : sink.schema().fields()) {

@@ -187,6 +187,17 @@ public final class RtmOptions {
               + " at every non-empty epoch, and the broker needs transactions (a replication factor and"
               + " min ISR for the transaction log). When false (default) the Kafka sink is at-least-once.");
 
+  public static final ConfigOption<Integer> DELTA_UPSERT_MAX_KEYS_PER_TASK =
+      ConfigOption.intOption("spark.rtm.delta.upsertMaxKeysPerTask", 100000)
+          .atLeast(1)
+          .since("0.1.0")
+          .doc("Update-mode aggregations written to a Delta table are upserted by key once per epoch:"
+              + " each sink task keeps the latest row of every key it updated in the current epoch and"
+              + " sends them to the driver at the epoch's barrier, which MERGEs them into the table. This"
+              + " bounds the keys one sink task may update in one epoch; a task that updates more fails"
+              + " with RTM_DELTA_UPSERT_TOO_MANY_KEYS (and the query restarts from the last committed"
+              + " epoch). Raise it, shorten the trigger interval, or add sink partitions.");
+
   // ---------------------------------------------------------------------------------------------
   // Shuffle transport (module rtm-shuffle)
   // ---------------------------------------------------------------------------------------------
@@ -289,6 +300,7 @@ public final class RtmOptions {
         RECOVERY_MAX_BACKOFF_MS,
         RECOVERY_EPOCH_STALL_TIMEOUT_MS,
         KAFKA_EXACTLY_ONCE,
+        DELTA_UPSERT_MAX_KEYS_PER_TASK,
         SHUFFLE_BUFFER_SIZE_BYTES,
         SHUFFLE_MAX_FLUSH_DELAY_MICROS,
         SHUFFLE_CREDITS_PER_CHANNEL,

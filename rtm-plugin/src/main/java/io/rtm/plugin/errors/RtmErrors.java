@@ -80,6 +80,19 @@ public final class RtmErrors {
         "cause", String.valueOf(rootCause(cause)));
   }
 
+  public static RealTimeModeException deltaUpsertNeedsAggregation(String table) {
+    return build("RTM_DELTA_UPSERT_NEEDS_AGGREGATION", null, "table", table);
+  }
+
+  public static RealTimeModeException deltaUpsertKeysUnknown(String table, String reason) {
+    return build("RTM_DELTA_UPSERT_KEYS_UNKNOWN", null, "table", table, "reason", reason);
+  }
+
+  public static RealTimeModeException deltaUpsertTooManyKeys(String table, int partition, long epoch, int limit) {
+    return build("RTM_DELTA_UPSERT_TOO_MANY_KEYS", null, "table", table, "partition", String.valueOf(partition),
+        "epoch", String.valueOf(epoch), "limit", String.valueOf(limit));
+  }
+
   /**
    * The query gave up restarting; the cause is the last run's {@code RTM_STAGE_FAILED}.
    *

@@ -37,6 +37,9 @@ class RtmErrorsTest {
         RtmErrors.sinkSchemaChanged("t", "column note STRING added", 7, new IllegalStateException("changed")),
         RtmErrors.sinkCommitFailed("t", 7, new IllegalStateException("io")),
         RtmErrors.sinkColumnNotWritten("note", "STRING", "t"),
+        RtmErrors.deltaUpsertNeedsAggregation("t"),
+        RtmErrors.deltaUpsertKeysUnknown("t", "the grouping key a is not among the columns the query writes (n)"),
+        RtmErrors.deltaUpsertTooManyKeys("t", 1, 7, 100),
         RtmErrors.recoveryExhausted(4, 3, "stage 1",
             RtmErrors.stageFailed("stage 1", "run", new IllegalStateException("boom")))}) {
       assertThat(templates).containsKey(e.getCondition());
