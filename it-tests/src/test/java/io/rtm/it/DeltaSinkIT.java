@@ -532,6 +532,51 @@ class DeltaSinkIT {
     return warehouse.resolve(table);
   }
 
+  /**
+   * The driver dies between an epoch's Delta commit and its commit-log entry (simulated: the entry
+   * is deleted after a clean stop, the table keeps the epoch). A replay of that epoch cannot be
+   * exactly once (Delta would skip the whole replayed epoch, or it would append again under the
+   * next epoch number), so the restart marks the epoch committed from the table's txn and resumes
+   * after it: every input once, and input sent while the query was down is not lost.
+   */
+  @Test
+  void anEpochTheTableHoldsButTheCommitLogLacksIsNotReplayed() throws Exception {
+    String in = topic("delta-in", 2);
+    String rt = name("rolled");
+    String mb = name("rolled_mb");
+    spark.sql("CREATE TABLE " + rt + " (" + COLUMNS + ") USING delta");
+    spark.sql("CREATE TABLE " + mb + " (" + COLUMNS + ") USING delta");
+    Path checkpoint = Sessions.workDir("cp");
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers())) {
+      List<KafkaTopics.Sent> sent = new ArrayList<>(producer.sendRange(in, 0, 300));
+      StreamingQuery q = toTable(shuffledEvents(in), rt, checkpoint, Trigger.Continuous("200 milliseconds"));
+      String queryId = q.id().toString();
+      long firstWave = sent.stream().filter(s -> Queries.kept(s.eventId())).count();
+      await().atMost(Duration.ofSeconds(60)).until(() -> spark.table(rt).count() >= firstWave);
+      q.stop();
+
+      long lastInTable = txnVersions(tableDir(rt), queryId).stream().mapToLong(Long::longValue).max().orElseThrow();
+      long lastCommitted = lastCommittedEpoch(checkpoint);
+      assertThat(lastCommitted).isGreaterThanOrEqualTo(lastInTable);
+      for (long e = lastCommitted; e >= lastInTable; e--) {
+        Files.deleteIfExists(checkpoint.resolve("commits").resolve(Long.toString(e)));
+        Files.deleteIfExists(checkpoint.resolve("commits").resolve("." + e + ".crc"));
+      }
+      sent.addAll(producer.sendRange(in, 300, 300));
+      StreamingQuery restarted = toTable(shuffledEvents(in), rt, checkpoint, Trigger.Continuous("200 milliseconds"));
+      long all = sent.stream().filter(s -> Queries.kept(s.eventId())).count();
+      await().atMost(Duration.ofSeconds(60)).until(() -> spark.table(rt).count() >= all);
+      assertThat(lastCommittedEpoch(checkpoint)).as("the restart resumed after the table's epoch")
+          .isGreaterThan(lastInTable);
+      restarted.stop();
+
+      spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "false");
+      toTable(shuffledEvents(in), mb, Sessions.workDir("cp-mb"), Trigger.AvailableNow()).awaitTermination();
+      assertThat(rows(rt)).isEqualTo(rows(mb)).hasSize((int) all);
+      assertThat(txnVersions(tableDir(rt), queryId)).isSorted().doesNotHaveDuplicates();
+    }
+  }
+
   /** Versions of the Delta "txn" actions of application {@code appId}, in commit order. */
   private static List<Long> txnVersions(Path table, String appId) throws Exception {
     Pattern txn = Pattern.compile("\"txn\":\\{\"appId\":\"" + Pattern.quote(appId) + "\",\"version\":(\\d+)");

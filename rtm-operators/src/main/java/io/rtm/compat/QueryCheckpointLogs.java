@@ -131,4 +131,19 @@ public final class QueryCheckpointLogs {
   public void discardOffsetsAfter(long epoch) {
     query.offsetLog().purgeAfter(epoch);
   }
+
+  /** Whether the offset log holds {@code epoch}'s end offsets (every source task reported them). */
+  public boolean hasOffsets(long epoch) {
+    return query.offsetLog().get(epoch).isDefined();
+  }
+
+  /**
+   * Writes {@code epoch} to the commit log, as {@code ContinuousExecution.commit} does after the
+   * sink's commit ({@code CommitMetadata()}, Spark 4.2.0): for an epoch the sink already made
+   * durable when the driver died before writing this entry.
+   */
+  public void markCommitted(long epoch) {
+    query.commitLog().add(epoch,
+        new org.apache.spark.sql.execution.streaming.checkpointing.CommitMetadata(0L));
+  }
 }

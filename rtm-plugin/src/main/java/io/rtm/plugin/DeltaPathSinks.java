@@ -71,7 +71,13 @@ final class DeltaPathSinks {
       return sink;
     }
     // Delta 4.4.0's V2 writer maps every table column to one of the query's (DeltaV2WriteContext.ordinalsOf).
-    return new WatchedSinkTable(write, () -> latestSchema(sink), true);
+    return new WatchedSinkTable(write, () -> latestSchema(sink), true, DeltaPathSinks.lastEpochIn(sink));
+  }
+
+  /** Query id -> the query's last epoch in the Delta table ({@link DeltaEpochs}), read on the driver. */
+  static java.util.function.Function<String, java.util.OptionalLong> lastEpochIn(Table v2Table) {
+    return appId -> DeltaEpochs.lastEpoch(tablePath(v2Table), appId,
+        org.apache.spark.SparkContext.getOrCreate().hadoopConfiguration());
   }
 
   static StructType latestSchema(Table v2Table) {

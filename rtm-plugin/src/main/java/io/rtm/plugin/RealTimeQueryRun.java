@@ -79,6 +79,10 @@ final class RealTimeQueryRun {
       LOG.warn("Real-time run {}: the query's checkpoint logs are out of reach (not Spark 4.2.0?); offsets"
           + " of an epoch that never committed are kept and every failure counts as one without progress", runId);
     }
+    if (logs.isPresent() && rolledForward(logs.get(), startEpoch)) {
+      // ContinuousExecution starts its next run at once: from the commit log, now past the sink's epochs.
+      return;
+    }
     logs.ifPresent(l -> l.discardOffsetsAfter(startEpoch - 1));
     String startOffsets = logs.map(QueryCheckpointLogs::lastCommittedOffsets).orElse("");
     Failure failure;
@@ -143,6 +147,45 @@ final class RealTimeQueryRun {
    * write for the query's life, and Delta's write checks every commit against the table schema it started with.
    */
   private static final java.util.Set<String> FATAL_CONDITIONS = java.util.Set.of("RTM_SINK_SCHEMA_CHANGED");
+
+  /**
+   * Completes the commit of epochs the sink made durable but the commit log lacks: the driver died
+   * between the sink's commit of an epoch (a Delta commit carrying the epoch as its txn version)
+   * and the commit-log entry that follows it. Replaying such an epoch cannot be exactly once: it
+   * reads from the epoch's start offsets to wherever its new barrier falls, which the sink, seeing
+   * the epoch's txn version again, would skip as a whole (losing what came after the old end), or,
+   * when the replay's first epoch ends before reading anything, would append again in the next
+   * epoch (duplicating the old one). The offset log holds each such epoch's end offsets (written
+   * before its sink commit), so the epochs are marked committed and the run ends before starting
+   * any stage; the next run resumes right after them.
+   *
+   * @return whether epochs were marked committed (the run must end so the next starts after them)
+   */
+  private boolean rolledForward(QueryCheckpointLogs logs, long startEpoch) {
+    if (!(write instanceof WatchedStreamingWrite watched)) {
+      return false;
+    }
+    java.util.OptionalLong inSink = watched.lastEpochInSink();
+    if (inSink.isEmpty() || inSink.getAsLong() < startEpoch) {
+      return false;
+    }
+    long last = inSink.getAsLong();
+    for (long e = startEpoch; e <= last; e++) {
+      if (!logs.hasOffsets(e)) {
+        LOG.warn("Real-time run {}: {} holds epoch {} but the offset log has no end offsets for epoch {};"
+            + " replaying from epoch {} as usual", runId, watched.table(), last, e, startEpoch);
+        return false;
+      }
+    }
+    for (long e = startEpoch; e <= last; e++) {
+      logs.markCommitted(e);
+    }
+    LOG.warn("Real-time run {}: {} already holds epochs {} to {}, which the commit log lacks (the driver stopped"
+        + " between the sink's commit and the commit log's); marked them committed with their logged offsets,"
+        + " so the next run resumes after epoch {} instead of replaying them", runId, watched.table(), startEpoch,
+        last, last);
+    return true;
+  }
 
   /** What failed in a run and the error it raised. */
   record Failure(String failed, RealTimeModeException error) {}

@@ -62,7 +62,8 @@ final class UpsertSinkTable implements SupportsWrite {
           @Override
           public StreamingWrite toStreaming() {
             return new WatchedStreamingWrite(new UpsertStreamingWrite(table.name(), path, schema, keys, ordinals,
-                info.queryId(), session, maxKeys), table.name(), table.schema(), currentSchema);
+                info.queryId(), session, maxKeys), table.name(), table.schema(), currentSchema,
+                () -> DeltaEpochs.lastEpoch(path, info.queryId(), session.sessionState().newHadoopConf()));
           }
 
           @Override

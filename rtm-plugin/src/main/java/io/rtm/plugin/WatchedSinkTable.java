@@ -2,6 +2,8 @@ package io.rtm.plugin;
 
 import java.util.Map;
 import java.util.Set;
+import java.util.OptionalLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.spark.sql.connector.catalog.Column;
 import org.apache.spark.sql.connector.catalog.SupportsWrite;
@@ -24,16 +26,21 @@ final class WatchedSinkTable implements SupportsWrite {
   private final SupportsWrite table;
   private final Supplier<StructType> currentSchema;
   private final boolean writesEveryColumn;
+  private final Function<String, OptionalLong> lastEpochInSink;
 
   /**
    * @param currentSchema the table's schema as it is now (read again when a commit fails, to name
    *     what another writer changed); null when it cannot be read
    * @param writesEveryColumn the table's writer needs a value for every column of the table
+   * @param lastEpochInSink the last epoch the table holds for a query id, by its own record; null
+   *     when the table cannot tell
    */
-  WatchedSinkTable(SupportsWrite table, Supplier<StructType> currentSchema, boolean writesEveryColumn) {
+  WatchedSinkTable(SupportsWrite table, Supplier<StructType> currentSchema, boolean writesEveryColumn,
+      Function<String, OptionalLong> lastEpochInSink) {
     this.table = table;
     this.currentSchema = currentSchema;
     this.writesEveryColumn = writesEveryColumn;
+    this.lastEpochInSink = lastEpochInSink;
   }
 
   /** Whether a query must write every column of the table ({@link SinkChecks}). */
@@ -47,7 +54,8 @@ final class WatchedSinkTable implements SupportsWrite {
     return new WriteBuilder() {
       @Override
       public Write build() {
-        return new WatchedStreamingWrite.Wrapped(builder.build(), table.name(), table.schema(), currentSchema);
+        return new WatchedStreamingWrite.Wrapped(builder.build(), table.name(), table.schema(), currentSchema,
+            lastEpochInSink == null ? null : () -> lastEpochInSink.apply(info.queryId()));
       }
     };
   }

@@ -3,6 +3,7 @@ package io.rtm.plugin;
 import io.rtm.plugin.errors.RealTimeModeException;
 import io.rtm.plugin.errors.RtmErrors;
 import java.util.function.Consumer;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 import org.apache.spark.sql.connector.distributions.Distribution;
 import org.apache.spark.sql.connector.distributions.Distributions;
@@ -32,14 +33,33 @@ final class WatchedStreamingWrite implements StreamingWrite {
   private final String table;
   private final StructType startSchema;
   private final Supplier<StructType> currentSchema;
+  private final Supplier<OptionalLong> lastEpochInSink;
   private volatile Consumer<RealTimeModeException> watcher = e -> { };
 
+  /**
+   * @param lastEpochInSink the last epoch the sink itself made durable (a Delta table's txn version
+   *     of the query), read at the start of every run; null when the sink cannot tell
+   */
   WatchedStreamingWrite(StreamingWrite write, String table, StructType startSchema,
-      Supplier<StructType> currentSchema) {
+      Supplier<StructType> currentSchema, Supplier<OptionalLong> lastEpochInSink) {
     this.write = write;
     this.table = table;
     this.startSchema = startSchema;
     this.currentSchema = currentSchema;
+    this.lastEpochInSink = lastEpochInSink;
+  }
+
+  /**
+   * The last epoch the sink holds by its own record, empty when unknown. An epoch the sink holds
+   * but the commit log lacks was committed to the sink just before the driver died.
+   */
+  OptionalLong lastEpochInSink() {
+    return lastEpochInSink == null ? OptionalLong.empty() : lastEpochInSink.get();
+  }
+
+  /** The sink this write goes to, for log lines. */
+  String table() {
+    return table;
   }
 
   /** The run now running gets the next commit failure (ContinuousExecution keeps one write for every run). */
@@ -102,17 +122,20 @@ final class WatchedStreamingWrite implements StreamingWrite {
     private final String table;
     private final StructType startSchema;
     private final Supplier<StructType> currentSchema;
+    private final Supplier<OptionalLong> lastEpochInSink;
 
-    Wrapped(Write write, String table, StructType startSchema, Supplier<StructType> currentSchema) {
+    Wrapped(Write write, String table, StructType startSchema, Supplier<StructType> currentSchema,
+        Supplier<OptionalLong> lastEpochInSink) {
       this.write = write;
       this.table = table;
       this.startSchema = startSchema;
       this.currentSchema = currentSchema;
+      this.lastEpochInSink = lastEpochInSink;
     }
 
     @Override
     public StreamingWrite toStreaming() {
-      return new WatchedStreamingWrite(write.toStreaming(), table, startSchema, currentSchema);
+      return new WatchedStreamingWrite(write.toStreaming(), table, startSchema, currentSchema, lastEpochInSink);
     }
 
     @Override
