@@ -633,4 +633,39 @@ class RealTimeAggregationIT {
   void aShuffledStreamStaticJoinIntoAKeyedAggregationEqualsMicroBatch() throws Exception {
     streamStaticJoinIntoAKeyedAggregationEqualsMicroBatch(false);
   }
+
+  /**
+   * A deduplication keyed exactly by the windowed aggregation's keys needs no shuffle after it
+   * (Spark's stateful distribution is already met), so both would run in one task on one watermark
+   * and the deduplication would drop every closed window as late: the run fails with an error class
+   * naming both operators instead of writing nothing. (Chains with other keys, like the 5-second
+   * windows over 1-second windows above, get a shuffle and run.)
+   */
+  @Test
+  void aDeduplicationInTheStageOfTheWindowsItReadsFailsNamingBothOperators() throws Exception {
+    String in = topic("in", 2);
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers())) {
+      sendTimed(producer, in, 0, 40);
+    }
+    BiFunction<SparkSession, String, Dataset<Row>> q = (s, t) -> Queries.events(s, broker.bootstrapServers(), t)
+        .withWatermark("ts", "2 seconds")
+        .groupBy(window(col("ts"), "1 second"), col("account_id")).count()
+        .dropDuplicates("window", "account_id")
+        .select(col("account_id").as("key"), to_json(struct(col("window.start"), col("count"))).as("value"));
+    StreamingQuery query = startAppend(q, in, topic("out", 1), Sessions.workDir("cp"),
+        Trigger.Continuous("200 milliseconds"));
+    assertThatThrownBy(() -> query.awaitTermination(60_000))
+        .satisfies(e -> assertThat(rtmCondition(e)).isEqualTo("RTM_UNSUPPORTED_OPERATOR"))
+        .hasMessageContaining("in one stage");
+  }
+
+  /** The engine's error condition in an exception's cause chain. */
+  private static String rtmCondition(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SparkThrowable st && st.getCondition() != null && st.getCondition().startsWith("RTM_")) {
+        return st.getCondition();
+      }
+    }
+    return e.toString();
+  }
 }

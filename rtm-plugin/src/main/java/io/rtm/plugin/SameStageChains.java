@@ -11,8 +11,9 @@ import scala.jdk.javaapi.CollectionConverters;
  * watermark passed them (closed windows, sessions). Between stages the forwarded watermark waits
  * for those rows ({@code TaskEventTime.holdForwarding}); inside one task both operators read the
  * same watermark, so the upper one would drop the lower one's output as late. Spark 4.2.0 plans no
- * shuffle between them when the input has a single partition (a one-partition Kafka topic): the
- * first aggregation's single partition already satisfies the second's distribution.
+ * shuffle between two stateful operators only when the upper one is keyed exactly like the lower
+ * one (its {@code StatefulOpClusteredDistribution} is already met), for example a deduplication by
+ * an aggregation's window and key; chains with other keys get a shuffle and run.
  */
 final class SameStageChains {
   private SameStageChains() {}
@@ -24,8 +25,8 @@ final class SameStageChains {
         if (emitting != null) {
           throw RtmErrors.unsupportedOperator(node.nodeName() + " over " + emitting.nodeName() + " in one stage",
               "the rows the first operator emits once the watermark passed them would be late for the second one in"
-                  + " the same task; Spark plans no shuffle between them when the input has one partition: read a"
-                  + " topic with more partitions, or add .repartition(n) with n > 1 before the first operator");
+                  + " the same task, which reads the same watermark (Spark plans no shuffle between two stateful"
+                  + " operators with the same keys); key the second operator differently or drop it");
         }
       }
     }
