@@ -591,4 +591,169 @@ class DeltaSinkIT {
     }
     return versions;
   }
+
+  // ---- A Delta table as the static side of a stream-static join (issue 4, item 4) ----
+
+  /** A Delta table of accounts 0, step, 2 step, ... below 37 with a region each, written through Delta's V1 writer. */
+  private static String deltaAccounts(int step, String regionPrefix) {
+    String table = name("accounts");
+    writeAccounts(table, step, regionPrefix);
+    return table;
+  }
+
+  /** Creates the table, or overwrites it as its next version. */
+  private static void writeAccounts(String table, int step, String regionPrefix) {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 37; i += step) {
+      rows.add(org.apache.spark.sql.RowFactory.create("acct-" + i, regionPrefix + (i % 5)));
+    }
+    spark.conf().set("spark.databricks.delta.v2.enableMode", "NONE");
+    try {
+      spark.createDataFrame(rows, new org.apache.spark.sql.types.StructType()
+              .add("account_id", "string").add("region", "string"))
+          .write().format("delta").mode("overwrite").saveAsTable(table);
+    } finally {
+      spark.conf().set("spark.databricks.delta.v2.enableMode", "STRICT");
+    }
+  }
+
+  /** Each event joined with its account's region from the static Delta table, into Kafka. */
+  private static Dataset<Row> withRegion(String in, String accounts, boolean broadcast, String joinType) {
+    Dataset<Row> dim = spark.table(accounts);
+    return Queries.events(spark, broker.bootstrapServers(), in)
+        .join(broadcast ? org.apache.spark.sql.functions.broadcast(dim) : dim,
+            scala.jdk.javaapi.CollectionConverters.asScala(List.of("account_id")).toSeq(), joinType)
+        .select(col("account_id").as("key"),
+            org.apache.spark.sql.functions.to_json(org.apache.spark.sql.functions.struct(col("event_id"),
+                col("region"))).as("value"));
+  }
+
+  private StreamingQuery toKafka(Dataset<Row> df, String out, Path checkpoint, Trigger trigger) throws Exception {
+    StreamingQuery q = Queries.toKafka(df, broker.bootstrapServers(), out, checkpoint.toString())
+        .trigger(trigger).start();
+    queries.add(q);
+    return q;
+  }
+
+  /** The values the same query writes under stock micro-batch (one AvailableNow run over the topic). */
+  private List<String> microBatchValues(Dataset<Row> df, long expected) throws Exception {
+    String out = topic("mb", 1);
+    try (KafkaTopics.Collector mb = new KafkaTopics.Collector(broker.bootstrapServers(), out)) {
+      spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "false");
+      try {
+        toKafka(df, out, Sessions.workDir("cp-mb"), Trigger.AvailableNow()).awaitTermination();
+      } finally {
+        spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "true");
+      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> mb.values().size() >= expected);
+      return mb.values();
+    }
+  }
+
+  /** The output values of events from..to-1 joined with accounts of region prefix + (account % 5). */
+  private static List<String> joined(long from, long to, String prefix) {
+    List<String> values = new ArrayList<>();
+    for (long id = from; id < to; id++) {
+      values.add("{\"event_id\":" + id + ",\"region\":\"" + prefix + (id % 37 % 5) + "\"}");
+    }
+    return values;
+  }
+
+  private static Map<String, Long> multiset(List<String> values) {
+    return values.stream().collect(Collectors.groupingBy(v -> v, Collectors.counting()));
+  }
+
+  private void deltaStaticJoinEqualsMicroBatch(boolean broadcast, String joinType, int step) throws Exception {
+    String in = topic("delta-join-in", 2);
+    String out = topic("delta-join-out", 1);
+    String accounts = deltaAccounts(step, "region-");
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers());
+         KafkaTopics.Collector collector = new KafkaTopics.Collector(broker.bootstrapServers(), out)) {
+      List<KafkaTopics.Sent> sent = producer.sendRange(in, 0, 370);
+      long expected = joinType.equals("inner")
+          ? sent.stream().filter(s -> (s.eventId() % 37) % step == 0).count() : sent.size();
+      StreamingQuery q = toKafka(withRegion(in, accounts, broadcast, joinType), out, Sessions.workDir("cp"),
+          Trigger.Continuous("200 milliseconds"));
+      await().atMost(Duration.ofSeconds(60)).until(() -> {
+        if (q.exception().isDefined()) {
+          throw q.exception().get();
+        }
+        return collector.values().size() >= expected;
+      });
+      List<String> microBatch = microBatchValues(withRegion(in, accounts, broadcast, joinType), expected);
+      if (!joinType.equals("inner")) {
+        assertThat(microBatch).anyMatch(v -> !v.contains("region")).anyMatch(v -> v.contains("region"));
+      }
+      assertThat(multiset(collector.values())).isEqualTo(multiset(microBatch)).hasSize((int) expected);
+    }
+  }
+
+  @Test
+  void aDeltaTableAsTheBroadcastStaticSideOfAJoinEqualsMicroBatch() throws Exception {
+    deltaStaticJoinEqualsMicroBatch(true, "inner", 2);
+  }
+
+  /**
+   * Broadcasting off: Spark plans a sort merge join over the Delta scan, which real-time mode runs as
+   * a shuffled hash join whose static partitions come from a batch shuffle of the Delta table.
+   */
+  @Test
+  void aDeltaTableAsTheShuffledStaticSideOfALeftOuterJoinEqualsMicroBatch() throws Exception {
+    String threshold = spark.conf().get("spark.sql.autoBroadcastJoinThreshold");
+    spark.conf().set("spark.sql.autoBroadcastJoinThreshold", "-1");
+    try {
+      deltaStaticJoinEqualsMicroBatch(false, "left_outer", 3);
+    } finally {
+      spark.conf().set("spark.sql.autoBroadcastJoinThreshold", threshold);
+    }
+  }
+
+  /**
+   * A new version of the static Delta table while the query runs. Stock micro-batch plans every batch
+   * anew and reads the table's latest version in the next batch; the real-time engine reads the
+   * static side once per run (the broadcast, or the static shuffle, is computed when the run's
+   * long-lived tasks start), so it keeps joining with the version it started with until the query
+   * restarts (a restart from the checkpoint, or an automatic recovery), which reads the latest.
+   */
+  @Test
+  void aNewVersionOfTheStaticDeltaTableIsReadWhenTheQueryRestartsNotWhileItRuns() throws Exception {
+    String in = topic("delta-join-in", 2);
+    String out = topic("delta-join-out", 1);
+    String mbOut = topic("delta-join-mb", 1);
+    String accounts = deltaAccounts(1, "old-");
+    Path checkpoint = Sessions.workDir("cp");
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers());
+         KafkaTopics.Collector realTime = new KafkaTopics.Collector(broker.bootstrapServers(), out);
+         KafkaTopics.Collector microBatch = new KafkaTopics.Collector(broker.bootstrapServers(), mbOut)) {
+      producer.sendRange(in, 0, 37);
+      StreamingQuery rt = toKafka(withRegion(in, accounts, true, "inner"), out, checkpoint,
+          Trigger.Continuous("200 milliseconds"));
+      spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "false");
+      try {
+        toKafka(withRegion(in, accounts, true, "inner"), mbOut, Sessions.workDir("cp-mb"),
+            Trigger.ProcessingTime("200 milliseconds"));
+      } finally {
+        spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "true");
+      }
+      await().atMost(Duration.ofSeconds(60)).until(() -> realTime.values().containsAll(joined(0, 37, "old-"))
+          && microBatch.values().containsAll(joined(0, 37, "old-")));
+
+      // Version 2 of the table: every account moves to a new region.
+      writeAccounts(accounts, 1, "new-");
+      assertThat(spark.table(accounts).filter(col("region").startsWith("new-")).count()).isEqualTo(37);
+      producer.sendRange(in, 37, 37);
+      await().atMost(Duration.ofSeconds(30)).alias("micro-batch: the next batch reads the new version")
+          .until(() -> microBatch.values().containsAll(joined(37, 74, "new-")));
+      await().atMost(Duration.ofSeconds(30)).alias("real-time: the run keeps the version it started with")
+          .until(() -> realTime.values().containsAll(joined(37, 74, "old-")));
+      assertThat(realTime.values()).noneMatch(v -> v.contains("new-"));
+
+      rt.stop();
+      producer.sendRange(in, 74, 37);
+      toKafka(withRegion(in, accounts, true, "inner"), out, checkpoint, Trigger.Continuous("200 milliseconds"));
+      await().atMost(Duration.ofSeconds(60)).alias("real-time after a restart: the latest version")
+          .until(() -> realTime.values().containsAll(joined(74, 111, "new-")));
+      assertThat(realTime.values()).noneMatch(v -> v.contains("old-") && Events.idOf(v) >= 74);
+    }
+  }
 }

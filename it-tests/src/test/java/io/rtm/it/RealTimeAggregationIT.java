@@ -498,4 +498,174 @@ class RealTimeAggregationIT {
             e -> assertThat(e.getCondition()).isEqualTo("RTM_UNSUPPORTED_OUTPUT_MODE"))
         .hasMessageContaining("Aggregate");
   }
+
+  // ---- Chains of stateful operators that Spark 4.2.0's micro-batch engine accepts (issue 4, item 5) ----
+
+  /** Runs the append-mode query under stock micro-batch (AvailableNow) and returns the last value per key. */
+  private Map<String, String> microBatchAppend(BiFunction<SparkSession, String, Dataset<Row>> query, String in)
+      throws Exception {
+    String mbOut = topic("mb", 1);
+    spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "false");
+    try {
+      startAppend(query, in, mbOut, Sessions.workDir("cp-mb"), Trigger.AvailableNow()).awaitTermination();
+    } finally {
+      spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "true");
+    }
+    return lastPerKey(mbOut);
+  }
+
+  /** dropDuplicates over a watermarked stream (keys with the event time) into the seed's windowed count. */
+  private static Dataset<Row> deduplicatedWindows(SparkSession s, String in) {
+    return fraud(Queries.events(s, broker.bootstrapServers(), in).withWatermark("ts", "2 seconds")
+        .dropDuplicates("event_id", "ts"));
+  }
+
+  /**
+   * Deduplication with a watermark followed by a windowed aggregation, append mode. Every third
+   * event is sent twice in a row; the windows count each event once, and every window the
+   * watermark closed leaves once, equal to stock micro-batch.
+   */
+  @Test
+  void deduplicationIntoAWindowedAggregationEqualsMicroBatch() throws Exception {
+    String in = topic("in", 2);
+    String out = topic("out", 1);
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers());
+         KafkaTopics.Collector collector = new KafkaTopics.Collector(broker.bootstrapServers(), out)) {
+      for (long i = 0; i < 400; i++) {
+        sendTimed(producer, in, i, i + 1);
+        if (i % 3 == 0) {
+          sendTimed(producer, in, i, i + 1);
+        }
+      }
+      startAppend(RealTimeAggregationIT::deduplicatedWindows, in, out, Sessions.workDir("cp"),
+          Trigger.Continuous("200 milliseconds"));
+      // Max event time 19.95 s, delay 2 s: 17 closed windows per account.
+      await().atMost(Duration.ofSeconds(60)).until(() -> collector.values().size() >= 85);
+      Map<String, String> microBatch = microBatchAppend(RealTimeAggregationIT::deduplicatedWindows, in);
+      assertThat(microBatch).hasSize(85);
+      assertThat(microBatch.values()).allSatisfy(v -> assertThat(v).endsWith("\"count\":4}"));
+      assertThat(lastPerKey(out)).isEqualTo(microBatch);
+      assertThat(collector.values()).hasSize(85); // each window once
+    }
+  }
+
+  /**
+   * Spark 3.4+ chains time-window aggregations in append mode: 1-second counts per account, then
+   * 5-second totals over the 1-second windows' {@code window_time}.
+   */
+  private static Dataset<Row> windowsOfWindows(SparkSession s, String in) {
+    return Queries.events(s, broker.bootstrapServers(), in).withWatermark("ts", "2 seconds")
+        .groupBy(window(col("ts"), "1 second"), col("account_id")).agg(count("*").as("n"))
+        .groupBy(window(org.apache.spark.sql.functions.window_time(col("window")), "5 seconds"))
+        .agg(sum("n").as("events"), count("*").as("windows"))
+        .select(col("window.start").cast("string").as("key"),
+            to_json(struct(col("events"), col("windows"))).as("value"));
+  }
+
+  @Test
+  void aWindowedAggregationIntoAnotherWindowedAggregationEqualsMicroBatch() throws Exception {
+    String in = topic("in", 2);
+    String out = topic("out", 1);
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers());
+         KafkaTopics.Collector collector = new KafkaTopics.Collector(broker.bootstrapServers(), out)) {
+      sendTimed(producer, in, 0, 400);
+      startAppend(RealTimeAggregationIT::windowsOfWindows, in, out, Sessions.workDir("cp"),
+          Trigger.Continuous("200 milliseconds"));
+      // Watermark 17.95 s: the 5-second windows [0, 5), [5, 10) and [10, 15) are final.
+      await().atMost(Duration.ofSeconds(60)).until(() -> collector.values().size() >= 3);
+      Map<String, String> microBatch = microBatchAppend(RealTimeAggregationIT::windowsOfWindows, in);
+      assertThat(microBatch).hasSize(3);
+      assertThat(microBatch.values()).allSatisfy(v -> assertThat(v).isEqualTo("{\"events\":100,\"windows\":25}"));
+      assertThat(lastPerKey(out)).isEqualTo(microBatch);
+      assertThat(collector.values()).hasSize(3);
+    }
+  }
+
+  /** Events joined with their account's region from a static Parquet table, then counted per region. */
+  private static BiFunction<SparkSession, String, Dataset<Row>> regionTotals(Path dim) {
+    return (s, t) -> Queries.events(s, broker.bootstrapServers(), t)
+        .join(s.read().parquet(dim.toString()), "account_id")
+        .groupBy(col("region"))
+        // A decimal sum: a double sum depends on the order rows arrive in, which differs between engines.
+        .agg(count("*").as("n"), sum(col("amount").cast("decimal(12,1)")).as("total"))
+        .select(col("region").as("key"), to_json(struct(col("n"), col("total"))).as("value"));
+  }
+
+  private void streamStaticJoinIntoAKeyedAggregationEqualsMicroBatch(boolean broadcast) throws Exception {
+    String in = topic("in", 2);
+    String out = topic("out", 1);
+    Path dim = Sessions.workDir("dim").resolve("accounts.parquet");
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 37; i += 2) {
+      rows.add(org.apache.spark.sql.RowFactory.create("acct-" + i, "region-" + (i % 5)));
+    }
+    spark.createDataFrame(rows, new org.apache.spark.sql.types.StructType()
+            .add("account_id", "string").add("region", "string"))
+        .write().parquet(dim.toString());
+    String threshold = spark.conf().get("spark.sql.autoBroadcastJoinThreshold");
+    if (!broadcast) {
+      spark.conf().set("spark.sql.autoBroadcastJoinThreshold", "-1");
+    }
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers());
+         KafkaTopics.Collector collector = new KafkaTopics.Collector(broker.bootstrapServers(), out)) {
+      List<KafkaTopics.Sent> sent = producer.sendRange(in, 0, 740);
+      long joined = sent.stream().filter(x -> (x.eventId() % 37) % 2 == 0).count();
+      start(regionTotals(dim), in, out, Sessions.workDir("cp"), Trigger.Continuous("200 milliseconds"));
+      // Update mode: one update per joined event.
+      await().atMost(Duration.ofSeconds(60)).until(() -> collector.values().size() >= joined);
+      Map<String, String> expected = microBatchResult(regionTotals(dim), in);
+      assertThat(expected).hasSize(5);
+      assertThat(lastPerKey(out)).isEqualTo(expected);
+      assertThat(collector.values()).hasSize((int) joined);
+    } finally {
+      spark.conf().set("spark.sql.autoBroadcastJoinThreshold", threshold);
+    }
+  }
+
+  /** A broadcast stream-static join followed by a keyed aggregation, update mode. */
+  @Test
+  void aBroadcastStreamStaticJoinIntoAKeyedAggregationEqualsMicroBatch() throws Exception {
+    streamStaticJoinIntoAKeyedAggregationEqualsMicroBatch(true);
+  }
+
+  /** The same with broadcasting off: a shuffled hash join into the aggregation's own shuffle. */
+  @Test
+  void aShuffledStreamStaticJoinIntoAKeyedAggregationEqualsMicroBatch() throws Exception {
+    streamStaticJoinIntoAKeyedAggregationEqualsMicroBatch(false);
+  }
+
+  /**
+   * A deduplication keyed exactly by the windowed aggregation's keys needs no shuffle after it
+   * (Spark's stateful distribution is already met), so both would run in one task on one watermark
+   * and the deduplication would drop every closed window as late: the run fails with an error class
+   * naming both operators instead of writing nothing. (Chains with other keys, like the 5-second
+   * windows over 1-second windows above, get a shuffle and run.)
+   */
+  @Test
+  void aDeduplicationInTheStageOfTheWindowsItReadsFailsNamingBothOperators() throws Exception {
+    String in = topic("in", 2);
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers())) {
+      sendTimed(producer, in, 0, 40);
+    }
+    BiFunction<SparkSession, String, Dataset<Row>> q = (s, t) -> Queries.events(s, broker.bootstrapServers(), t)
+        .withWatermark("ts", "2 seconds")
+        .groupBy(window(col("ts"), "1 second"), col("account_id")).count()
+        .dropDuplicates("window", "account_id")
+        .select(col("account_id").as("key"), to_json(struct(col("window.start"), col("count"))).as("value"));
+    StreamingQuery query = startAppend(q, in, topic("out", 1), Sessions.workDir("cp"),
+        Trigger.Continuous("200 milliseconds"));
+    assertThatThrownBy(() -> query.awaitTermination(60_000))
+        .satisfies(e -> assertThat(rtmCondition(e)).isEqualTo("RTM_UNSUPPORTED_OPERATOR"))
+        .hasMessageContaining("in one stage");
+  }
+
+  /** The engine's error condition in an exception's cause chain. */
+  private static String rtmCondition(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SparkThrowable st && st.getCondition() != null && st.getCondition().startsWith("RTM_")) {
+        return st.getCondition();
+      }
+    }
+    return e.toString();
+  }
 }

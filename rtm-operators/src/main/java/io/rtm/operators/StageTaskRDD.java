@@ -95,6 +95,19 @@ public final class StageTaskRDD extends RDD<Object> {
     long epoch = startEpoch;
     WatermarkForwarder watermarks = new WatermarkForwarder(TaskEventTime.of(context.taskAttemptId()), out,
         watermarkIdleTimeoutMs);
+    // Releases happen inside the operators' iterator, after every row they emitted was written out.
+    TaskEventTime.of(context.taskAttemptId()).onRelease(() -> {
+      try {
+        watermarks.afterRelease();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new TaskStoppedException(e);
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IllegalStateException("Real-time stage " + stageId + " could not forward its watermark", e);
+      }
+    });
     scala.collection.Iterator<InternalRow> chain = null;
     TaskEpochMetrics metrics = TaskEpochMetrics.of(context.taskAttemptId());
     boolean atSink = output instanceof StageOutputSpec.Sink;

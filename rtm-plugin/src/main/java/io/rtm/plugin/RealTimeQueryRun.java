@@ -196,6 +196,7 @@ final class RealTimeQueryRun {
         EpochCoordinatorClient.connect(sc.getLocalProperty(ContinuousKeys.EPOCH_COORDINATOR_ID_KEY));
     SparkPlan rewritten = new StreamJoinRewrite(sqlConf, hadoopConf).apply(StreamStaticJoinRewrite.apply(
         new StatefulRewrite(sqlConf, hadoopConf).apply(StagePlanner.stripCodegen(query))));
+    SameStageChains.check(rewritten);
     List<PlannedStage> stages = StagePlanner.plan(rewritten,
         n -> sinkWriterFactory(write.createStreamingWriterFactory(new PhysicalWriteInfoImpl(n))), settings);
     PlannedStage sink = stages.get(stages.size() - 1);

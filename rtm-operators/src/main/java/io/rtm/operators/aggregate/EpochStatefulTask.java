@@ -89,6 +89,10 @@ public final class EpochStatefulTask {
     this.watermarkOpener = new EpochStoreOpener(
         EpochStateStores.WATERMARK_STORE_NAME + " of operator " + stores.operatorId() + " partition " + partition);
     this.stateReporter = new StateCommitReporter(stores.operatorId(), operator.progressName());
+    if (stores.persistsWatermark()) {
+      // Closed windows and sessions leave after the watermark that closed them rose.
+      eventTime.holdForwarding();
+    }
     this.watermarkKey = UnsafeProjection.create(EpochStateStores.WATERMARK_KEY)
         .apply(new GenericInternalRow(new Object[] {partition})).copy();
     this.watermarkValue = UnsafeProjection.create(EpochStateStores.WATERMARK_VALUE)
@@ -126,6 +130,8 @@ public final class EpochStatefulTask {
       @Override
       public boolean hasNext() {
         while (pending.isEmpty() && !inputEnded) {
+          // Everything the watermark made due has left: downstream may see it before we read on.
+          eventTime.released();
           if (input.hasNext()) {
             InternalRow row = input.next();
             if (WatermarkTick.is(row)) {

@@ -123,6 +123,11 @@ public final class RealTimeAggregateExec extends SparkPlan implements EventTimeO
   }
 
   @Override
+  public boolean emitsOnWatermark() {
+    return eventTime != null && eventTime.appendMode();
+  }
+
+  @Override
   public String nodeName() {
     return "RealTimeAggregate";
   }

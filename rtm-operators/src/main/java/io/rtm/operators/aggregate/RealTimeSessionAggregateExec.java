@@ -93,6 +93,11 @@ public final class RealTimeSessionAggregateExec extends SparkPlan implements Eve
   }
 
   @Override
+  public boolean emitsOnWatermark() {
+    return true;
+  }
+
+  @Override
   public RDD<InternalRow> doExecute() {
     Seq<Attribute> input = child.output();
     Seq<NamedExpression> grouping = groupingExpressions;

@@ -6,4 +6,12 @@ package io.rtm.operators.eventtime;
  */
 public interface EventTimeOperator {
   boolean closesByEventTime();
+
+  /**
+   * Whether it emits rows because the watermark passed them (append-mode windows, sessions), after
+   * the watermark rose: another event-time operator of the same task would find them late.
+   */
+  default boolean emitsOnWatermark() {
+    return false;
+  }
 }

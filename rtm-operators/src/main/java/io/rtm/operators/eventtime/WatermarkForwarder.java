@@ -38,7 +38,7 @@ public final class WatermarkForwarder {
       idle = false;
       lastSentMs = Long.MIN_VALUE;
     }
-    long wm = eventTime.watermarkMs();
+    long wm = eventTime.forwardableMs();
     if (wm > lastSentMs) {
       long now = System.nanoTime();
       if (now - lastSentNanos >= MIN_INTERVAL_NANOS) {
@@ -47,6 +47,19 @@ public final class WatermarkForwarder {
     }
   }
 
+  /**
+   * A holding operator released a watermark ({@link TaskEventTime#released()}) while reading its
+   * input: send it now, not after the next row, so downstream windows close without waiting for
+   * one. Not throttled: releases follow the input's own (throttled) watermark rises.
+   */
+  public void afterRelease() throws Exception {
+    long wm = eventTime.forwardableMs();
+    if (!idle && wm > lastSentMs) {
+      send(wm, System.nanoTime());
+    }
+  }
+
+  /** At an epoch end every operator has emitted what the watermark made due: the full watermark goes. */
   public void atEpochEnd() throws Exception {
     long now = System.nanoTime();
     if (idleTimeoutNanos >= 0 && !idle && now - eventTime.lastObservedNanos() >= idleTimeoutNanos) {

@@ -28,26 +28,30 @@ final class EpochJoinTask {
   private final int partition;
   private final JoinStateStores stores;
   private final StreamJoinOperator operator;
+  private final TaskEventTime eventTime;
   private StateStore store;
   /** Progress reports name the join as Spark does. */
   private final StateCommitReporter stateReporter;
   private final RocksDbSnapshotPreFlush preFlush;
   private final EpochStoreOpener storeOpener;
 
-  private EpochJoinTask(int partition, JoinStateStores stores, StreamJoinOperator operator) {
+  private EpochJoinTask(int partition, JoinStateStores stores, StreamJoinOperator operator, TaskEventTime eventTime) {
     this.partition = partition;
     this.stores = stores;
     this.operator = operator;
     this.preFlush = RocksDbSnapshotPreFlush.forStores(stores.storeConf());
     this.storeOpener = new EpochStoreOpener("of join operator " + stores.operatorId() + " partition " + partition);
+    this.eventTime = eventTime;
+    eventTime.holdForwarding(); // unmatched outer rows leave once the watermark passed them
     this.stateReporter = new StateCommitReporter(stores.operatorId(), "symmetricHashJoin");
   }
 
   static EpochJoinTask forTask(TaskContext context, int partition, JoinStateStores stores, StreamJoinSpec spec) {
     String key = context.taskAttemptId() + "/" + stores.operatorId();
     return BY_TASK.computeIfAbsent(key, k -> {
+      TaskEventTime eventTime = TaskEventTime.of(context.taskAttemptId());
       EpochJoinTask created = new EpochJoinTask(partition, stores,
-          new StreamJoinOperator(spec, TaskEventTime.of(context.taskAttemptId()), stores.timeIndexEntries()));
+          new StreamJoinOperator(spec, eventTime, stores.timeIndexEntries()), eventTime);
       context.addTaskCompletionListener(ctx -> {
         BY_TASK.remove(k);
         created.abortOpenEpoch();
@@ -68,6 +72,8 @@ final class EpochJoinTask {
       @Override
       public boolean hasNext() {
         while (pending.isEmpty() && !inputEnded) {
+          // Everything the watermark made due has left: downstream may see it before we read on.
+          eventTime.released();
           if (input.hasNext()) {
             InternalRow row = input.next();
             if (WatermarkTick.is(row)) {
