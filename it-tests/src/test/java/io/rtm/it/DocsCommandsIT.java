@@ -89,10 +89,17 @@ class DocsCommandsIT {
         " --workloads stateless,aggregation --modes plugin-100ms,flink-100ms --rates 10000 --warmup-s 20",
         " --workloads shuffle,fraud,fraud-final --modes plugin-100ms,flink-100ms --rates 10000 --warmup-s 20",
         " --workloads stateless --modes plugin-1s,flink-1s --rates 10000 --warmup-s 20",
-        " --search-rate --workloads stateless --modes plugin-100ms,microbatch,flink-100ms --warmup-s 20")) {
+        " --search-rate --workloads stateless --modes plugin-100ms,microbatch,flink-100ms --warmup-s 20",
+        " --workloads aggregation --modes plugin-100ms,microbatch --rates 10000 --warmup-s 45 --window-s 20",
+        " --workloads aggregation,fraud --modes plugin-100ms,microbatch --rates 10000 --warmup-s 45 --window-s 20")) {
       add("RTM_SKIP_BUILD=1 bench/run-benchmark.sh" + flags, List.of(), DocsCommandsIT::benchmarkPlan,
           "--plan here; measured by hand (docs/benchmarks.md says so)");
     }
+    add("RTM_SKIP_BUILD=1 JAVA_TOOL_OPTIONS=\"-Dspark.rtm.state.flushAheadEpochs=0\" bench/run-benchmark.sh"
+        + " --workloads aggregation --modes plugin-100ms --rates 10000 --warmup-s 45 --window-s 20", List.of(),
+        DocsCommandsIT::benchmarkPlan, "--plan here (the option reaches the mode's JVM); measured by hand");
+    add("./demo.sh --seconds 40 --warmup-s 20", List.of(), DocsCommandsIT::demoPlan,
+        "--plan here; the steady-state measurement by hand");
     add("mvn -B -ntp verify -pl bench -am -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=BenchmarkQuickIT",
         List.of(runTestsMvn, new RanBy("bench/src/test/java/io/rtm/bench/BenchmarkQuickIT.java", "Plan.quickPlan()")),
         DocsCommandsIT::singleItCommand, "CI runs BenchmarkQuickIT within mvn verify; this selects it alone");
