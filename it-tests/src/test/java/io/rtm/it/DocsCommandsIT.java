@@ -91,7 +91,9 @@ class DocsCommandsIT {
         " --workloads stateless --modes plugin-1s,flink-1s --rates 10000 --warmup-s 20",
         " --search-rate --workloads stateless --modes plugin-100ms,microbatch,flink-100ms --warmup-s 20",
         " --workloads aggregation --modes plugin-100ms,microbatch --rates 10000 --warmup-s 45 --window-s 20",
-        " --workloads aggregation,fraud --modes plugin-100ms,microbatch --rates 10000 --warmup-s 45 --window-s 20")) {
+        " --workloads aggregation,fraud --modes plugin-100ms,microbatch --rates 10000 --warmup-s 45 --window-s 20",
+        " --search-rate --workloads aggregation --modes plugin-100ms,microbatch --warmup-s 20",
+        " --search-rate --workloads aggregation,fraud-final --modes plugin-100ms,microbatch --warmup-s 20 --search-p99-ms 5000")) {
       add("RTM_SKIP_BUILD=1 bench/run-benchmark.sh" + flags, List.of(), DocsCommandsIT::benchmarkPlan,
           "--plan here; measured by hand (docs/benchmarks.md says so)");
     }
