@@ -79,15 +79,19 @@ public final class StageTaskRDD extends RDD<Object> {
         TaskEventTime.forget(context.taskAttemptId());
         TaskEpochMetrics.forget(context.taskAttemptId());
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new TaskStoppedException(e);
-    } catch (RuntimeException e) {
-      throw e;
     } catch (Exception e) {
-      throw new IllegalStateException("Real-time stage " + stageId + " task " + split.index() + " failed", e);
+      throw taskFailure(e, "Real-time stage " + stageId + " task " + split.index() + " failed");
     }
     return ScalaIterators.of(Collections.emptyIterator());
+  }
+
+  /** What a task throws for {@code e}: a stop when interrupted, else the failure with its cause. */
+  private static RuntimeException taskFailure(Exception e, String failed) {
+    if (e instanceof InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      return new TaskStoppedException(interrupted);
+    }
+    return e instanceof RuntimeException r ? r : new IllegalStateException(failed, e);
   }
 
   private void runEpochs(Partition split, TaskContext context, EpochRowsCursor in, EpochOutput out, long startEpoch)
@@ -99,13 +103,8 @@ public final class StageTaskRDD extends RDD<Object> {
     TaskEventTime.of(context.taskAttemptId()).onRelease(() -> {
       try {
         watermarks.afterRelease();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new TaskStoppedException(e);
-      } catch (RuntimeException e) {
-        throw e;
       } catch (Exception e) {
-        throw new IllegalStateException("Real-time stage " + stageId + " could not forward its watermark", e);
+        throw taskFailure(e, "Real-time stage " + stageId + " could not forward its watermark");
       }
     });
     scala.collection.Iterator<InternalRow> chain = null;

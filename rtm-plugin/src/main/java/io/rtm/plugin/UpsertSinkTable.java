@@ -2,14 +2,9 @@ package io.rtm.plugin;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.connector.catalog.Column;
 import org.apache.spark.sql.connector.catalog.SupportsWrite;
-import org.apache.spark.sql.connector.catalog.TableCapability;
-import org.apache.spark.sql.connector.expressions.Transform;
 import org.apache.spark.sql.connector.write.LogicalWriteInfo;
 import org.apache.spark.sql.connector.write.streaming.StreamingWrite;
 import org.apache.spark.sql.connector.write.Write;
@@ -26,8 +21,7 @@ import org.apache.spark.sql.types.StructType;
  * Delta refuses Update mode). The epoch commit is watched as an append sink's is
  * ({@link WatchedStreamingWrite}). Everything but the write is the Delta table's.
  */
-final class UpsertSinkTable implements SupportsWrite {
-  private final SupportsWrite table;
+final class UpsertSinkTable extends DelegatingSinkTable {
   private final String path;
   private final List<String> keys;
   private final SparkSession session;
@@ -37,7 +31,7 @@ final class UpsertSinkTable implements SupportsWrite {
 
   UpsertSinkTable(SupportsWrite table, String path, List<String> keys, SparkSession session, int maxKeys,
       boolean caseSensitive, Supplier<StructType> currentSchema) {
-    this.table = table;
+    super(table);
     this.path = path;
     this.keys = List.copyOf(keys);
     this.session = session;
@@ -73,41 +67,5 @@ final class UpsertSinkTable implements SupportsWrite {
         };
       }
     };
-  }
-
-  @Override
-  public String name() {
-    return table.name();
-  }
-
-  @Override
-  @SuppressWarnings("deprecation")
-  public StructType schema() {
-    return table.schema();
-  }
-
-  @Override
-  public Column[] columns() {
-    return table.columns();
-  }
-
-  @Override
-  public Transform[] partitioning() {
-    return table.partitioning();
-  }
-
-  @Override
-  public Map<String, String> properties() {
-    return table.properties();
-  }
-
-  @Override
-  public Set<TableCapability> capabilities() {
-    return table.capabilities();
-  }
-
-  @Override
-  public String toString() {
-    return table.toString();
   }
 }

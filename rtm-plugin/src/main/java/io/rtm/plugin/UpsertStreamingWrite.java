@@ -95,7 +95,8 @@ final class UpsertStreamingWrite implements StreamingWrite {
       return;
     }
     int total = SchedulerSlots.total(mergeSession.sparkContext());
-    int free = total - SchedulerSlots.busy(mergeSession.sparkContext());
+    // Tasks of stages still being cancelled (a run that just ended) count as busy too: none is free then.
+    int free = Math.max(0, total - SchedulerSlots.busy(mergeSession.sparkContext()));
     if (free < 1) {
       throw RtmErrors.insufficientTaskSlots(1, free, total, "the MERGE of epoch " + epoch + " into " + table);
     }

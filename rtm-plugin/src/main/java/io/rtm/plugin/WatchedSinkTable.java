@@ -1,15 +1,10 @@
 package io.rtm.plugin;
 
-import java.util.Map;
-import java.util.Set;
 import java.util.OptionalLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.apache.spark.sql.connector.catalog.Column;
 import org.apache.spark.sql.connector.catalog.SupportsWrite;
 import org.apache.spark.sql.connector.catalog.Table;
-import org.apache.spark.sql.connector.catalog.TableCapability;
-import org.apache.spark.sql.connector.expressions.Transform;
 import org.apache.spark.sql.connector.write.LogicalWriteInfo;
 import org.apache.spark.sql.connector.write.Write;
 import org.apache.spark.sql.connector.write.WriteBuilder;
@@ -22,8 +17,7 @@ import org.apache.spark.sql.types.StructType;
  * the epoch then never commits, every later epoch waits behind it, and the query hangs until the
  * epoch clock watch gives up. Everything but the write builder is the wrapped table's.
  */
-final class WatchedSinkTable implements SupportsWrite {
-  private final SupportsWrite table;
+final class WatchedSinkTable extends DelegatingSinkTable {
   private final Supplier<StructType> currentSchema;
   private final boolean writesEveryColumn;
   private final Function<String, OptionalLong> lastEpochInSink;
@@ -37,7 +31,7 @@ final class WatchedSinkTable implements SupportsWrite {
    */
   WatchedSinkTable(SupportsWrite table, Supplier<StructType> currentSchema, boolean writesEveryColumn,
       Function<String, OptionalLong> lastEpochInSink) {
-    this.table = table;
+    super(table);
     this.currentSchema = currentSchema;
     this.writesEveryColumn = writesEveryColumn;
     this.lastEpochInSink = lastEpochInSink;
@@ -58,41 +52,5 @@ final class WatchedSinkTable implements SupportsWrite {
             lastEpochInSink == null ? null : () -> lastEpochInSink.apply(info.queryId()));
       }
     };
-  }
-
-  @Override
-  public String name() {
-    return table.name();
-  }
-
-  @Override
-  @SuppressWarnings("deprecation")
-  public StructType schema() {
-    return table.schema();
-  }
-
-  @Override
-  public Column[] columns() {
-    return table.columns();
-  }
-
-  @Override
-  public Transform[] partitioning() {
-    return table.partitioning();
-  }
-
-  @Override
-  public Map<String, String> properties() {
-    return table.properties();
-  }
-
-  @Override
-  public Set<TableCapability> capabilities() {
-    return table.capabilities();
-  }
-
-  @Override
-  public String toString() {
-    return table.toString();
   }
 }
