@@ -409,15 +409,7 @@ class RealTimeAggregationIT {
       startAppend(RealTimeAggregationIT::windowedAppend, in, out, Sessions.workDir("cp"),
           Trigger.Continuous("200 milliseconds"));
       await().atMost(Duration.ofSeconds(60)).until(() -> collector.values().size() >= 85);
-      String mbOut = topic("mb", 1);
-      spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "false");
-      try {
-        startAppend(RealTimeAggregationIT::windowedAppend, in, mbOut, Sessions.workDir("cp-mb"), Trigger.AvailableNow())
-            .awaitTermination();
-      } finally {
-        spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "true");
-      }
-      Map<String, String> microBatch = lastPerKey(mbOut);
+      Map<String, String> microBatch = microBatchAppend(RealTimeAggregationIT::windowedAppend, in);
       assertThat(microBatch).isNotEmpty();
       Map<String, String> realTime = lastPerKey(out);
       // Every window stock Spark closed, real-time mode closed with the same count.
