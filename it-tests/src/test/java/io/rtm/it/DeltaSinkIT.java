@@ -262,6 +262,29 @@ class DeltaSinkIT {
     }
   }
 
+  @Test
+  void anUpsertWhoseTasksTakeEverySlotFailsAtStartCountingTheMergeJob() throws Exception {
+    String rt = name("counts");
+    spark.sql("CREATE TABLE " + rt + " (account_id STRING, n BIGINT) USING delta");
+    String partitions = spark.conf().get("spark.sql.shuffle.partitions");
+    spark.conf().set("spark.rtm.scheduling.slotWaitMs", "500");
+    // 1 source task + 7 aggregation tasks fill local[8]; each epoch's MERGE would find no slot.
+    spark.conf().set("spark.sql.shuffle.partitions", "7");
+    try {
+      StreamingQuery q = upsert(countsPerAccount(Queries.events(spark, broker.bootstrapServers(), topic("delta-in", 1))),
+          rt, Sessions.workDir("cp"));
+      assertThatThrownBy(() -> q.awaitTermination(60_000))
+          .isInstanceOf(StreamingQueryException.class)
+          .hasStackTraceContaining("RTM_INSUFFICIENT_TASK_SLOTS")
+          .hasStackTraceContaining("needs 9 task slots")
+          .hasStackTraceContaining("1 for the sink's per-epoch MERGE job");
+      assertThat(latestVersion(tableDir(rt))).as("nothing merged").isZero();
+    } finally {
+      spark.conf().unset("spark.rtm.scheduling.slotWaitMs");
+      spark.conf().set("spark.sql.shuffle.partitions", partitions);
+    }
+  }
+
   /** The MERGE statement of the plugin's upsert commit, with Delta's idempotent-write confs. */
   private static void mergeAsTheSinkWould(String table, String appId, long epoch, Dataset<Row> rows) {
     rows.createOrReplaceTempView("replayed");

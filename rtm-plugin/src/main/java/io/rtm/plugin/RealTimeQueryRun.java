@@ -373,7 +373,10 @@ final class RealTimeQueryRun {
   }
 
   private void awaitSlots(List<PlannedStage> stages) {
-    int needed = stages.stream().mapToInt(PlannedStage::numPartitions).sum();
+    // A sink that runs a batch job per epoch (the Delta upsert's MERGE) needs a slot beside the
+    // long-lived tasks; counted here so that a cluster without one fails at start, not at the first commit.
+    int sinkJobSlots = UpsertStreamingWrite.slotsPerCommit(write);
+    int needed = stages.stream().mapToInt(PlannedStage::numPartitions).sum() + sinkJobSlots;
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.slotWaitMs());
     while (true) {
       int total = SchedulerSlots.total(sc);
@@ -382,8 +385,9 @@ final class RealTimeQueryRun {
         return;
       }
       if (System.nanoTime() > deadline) {
+        String tasks = stages.stream().map(PlannedStage::describe).collect(Collectors.joining("; "));
         throw RtmErrors.insufficientTaskSlots(needed, free, total,
-            stages.stream().map(PlannedStage::describe).collect(Collectors.joining("; ")));
+            sinkJobSlots == 0 ? tasks : tasks + "; " + sinkJobSlots + " for the sink's per-epoch MERGE job");
       }
       try {
         // Executors of a fresh cluster register within seconds; this is the wait for them.

@@ -38,8 +38,11 @@ final class StateStoreSettings {
     String flushAhead = conf.getConfString(RtmOptions.STATE_FLUSH_AHEAD_EPOCHS.key(),
         String.valueOf(RtmOptions.STATE_FLUSH_AHEAD_EPOCHS.defaultValue()));
     RtmOptions.STATE_FLUSH_AHEAD_EPOCHS.parse(flushAhead);
-    return new StateStoreConf(effective, new scala.collection.immutable.Map.Map1<>(
-        RtmOptions.STATE_FLUSH_AHEAD_EPOCHS.key(), flushAhead));
+    String forkFree = conf.getConfString(RtmOptions.STATE_FORK_FREE_DELETES.key(),
+        String.valueOf(RtmOptions.STATE_FORK_FREE_DELETES.defaultValue()));
+    RtmOptions.STATE_FORK_FREE_DELETES.parse(forkFree);
+    return new StateStoreConf(effective, new scala.collection.immutable.Map.Map2<>(
+        RtmOptions.STATE_FLUSH_AHEAD_EPOCHS.key(), flushAhead, RtmOptions.STATE_FORK_FREE_DELETES.key(), forkFree));
   }
 
   /** How many state keys an event-time operator indexes on the heap per task. */

@@ -68,6 +68,11 @@ final class UpsertStreamingWrite implements StreamingWrite {
     mergeSession.conf().set("spark.databricks.delta.merge.materializeSource", "none");
   }
 
+  /** Task slots a commit of {@code write} needs beside the query's own tasks: one for a MERGE. */
+  static int slotsPerCommit(StreamingWrite write) {
+    return write instanceof UpsertStreamingWrite ? 1 : 0;
+  }
+
   @Override
   public StreamingDataWriterFactory createStreamingWriterFactory(PhysicalWriteInfo info) {
     return new UpsertWriterFactory(table, schema, keyOrdinals, maxKeys);

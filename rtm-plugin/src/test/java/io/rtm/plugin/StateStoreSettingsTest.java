@@ -61,4 +61,18 @@ class StateStoreSettingsTest {
     assertThat(StateStoreSettings.forRealTime(sql).extraOptions().get("spark.rtm.state.flushAheadEpochs").get())
         .isEqualTo("0");
   }
+
+  @Test
+  void forkFreeDeletesTravelToTheTasksInTheStoreOptionsAndCanBeTurnedOff() {
+    assertThat(StateStoreSettings.forRealTime(new SQLConf()).extraOptions().get("spark.rtm.state.forkFreeDeletes").get())
+        .isEqualTo("true");
+
+    SQLConf sql = new SQLConf();
+    sql.setConfString("spark.rtm.state.forkFreeDeletes", "false");
+    assertThat(StateStoreSettings.forRealTime(sql).extraOptions().get("spark.rtm.state.forkFreeDeletes").get())
+        .isEqualTo("false");
+    sql.setConfString("spark.rtm.state.forkFreeDeletes", "sometimes");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> StateStoreSettings.forRealTime(sql))
+        .hasMessageContaining("spark.rtm.state.forkFreeDeletes");
+  }
 }

@@ -114,6 +114,14 @@ public final class RtmOptions {
               + " snapshots are at most twice this many epochs apart, or the provider is not RocksDB"
               + " with changelog checkpointing.");
 
+  public static final ConfigOption<Boolean> STATE_FORK_FREE_DELETES =
+      ConfigOption.booleanOption("spark.rtm.state.forkFreeDeletes", true)
+          .doc("When true, an executor JVM that runs a real-time stateful task makes Spark delete"
+              + " directories with java.io instead of forking an rm -rf process (Spark's"
+              + " JavaUtils.isUnix, JVM-wide from then on). Spark's RocksDB state store deletes a"
+              + " directory on the task thread inside every snapshot commit, and the fork doubled that"
+              + " part of the commit on a 2-core machine. false keeps Spark's fork.");
+
   public static final ConfigOption<Integer> STATE_EVENT_TIME_INDEX_ENTRIES =
       ConfigOption.intOption("spark.rtm.state.eventTimeIndexEntries", 100_000)
           .atLeast(1)
@@ -292,6 +300,7 @@ public final class RtmOptions {
         STATE_STORE_PROVIDER,
         STATE_EPOCHS_PER_SNAPSHOT,
         STATE_FLUSH_AHEAD_EPOCHS,
+        STATE_FORK_FREE_DELETES,
         STATE_EVENT_TIME_INDEX_ENTRIES,
         CHECKPOINT_LOCAL_NIO,
         EXECUTOR_WARMUP_CLASSES,

@@ -63,6 +63,7 @@ public record EpochStateStores(
 
   private StateStore open(String storeName, int partition, long epoch, StructType keys, StructType values,
       StateStoreConf conf, KeyStateEncoderSpec encoder) {
+    io.rtm.compat.ForkFreeDirectoryDeletes.forStores(conf);
     StateStoreProviderId id = new StateStoreProviderId(
         new StateStoreId(checkpointLocation, operatorId, partition, storeName), queryRunId);
     return StateStore$.MODULE$.get(id, keys, values, encoder,

@@ -33,6 +33,7 @@ public record JoinStateStores(
   static final String STORE_NAME = "rtm-join";
 
   StateStore open(int partition, long epoch) {
+    io.rtm.compat.ForkFreeDirectoryDeletes.forStores(storeConf);
     StateStoreProviderId id = new StateStoreProviderId(
         new StateStoreId(checkpointLocation, operatorId, partition, STORE_NAME), queryRunId);
     return StateStore$.MODULE$.get(id, keySchema, valueSchema,
