@@ -28,6 +28,14 @@ import org.slf4j.LoggerFactory;
  * {@code enableChangelogCheckpointing()}) and rocksdbjni 9.8.4; any other provider, or other
  * internals, turn it off with one log line, never fail the query.
  *
+ * <p>It also staggers the snapshots of an operator's partitions ({@link #STAGGER_OPTION}): every
+ * partition starts at the same version and would take its snapshot at the same epoch as all the
+ * others, each slowing the others down on a machine with few cores. On its first epoch in a task,
+ * each partition moves its next snapshot to its own phase of the {@code minDeltasForSnapshot}
+ * cycle ({@link #phase}), never later than Spark would have taken it (Spark 4.2.0's private
+ * {@code RocksDB.lastSnapshotVersion} is only ever lowered, so the change-log chain a restart
+ * replays never grows).
+ *
  * <p>One instance per stateful operator per task, owned by the task thread.
  */
 public final class RocksDbSnapshotPreFlush {
@@ -36,10 +44,16 @@ public final class RocksDbSnapshotPreFlush {
       "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider$RocksDBStateStore";
   /** The extra store option that carries {@code spark.rtm.state.flushAheadEpochs} to the tasks. */
   public static final String EPOCHS_AHEAD_OPTION = "spark.rtm.state.flushAheadEpochs";
+  /** The extra store option that carries {@code spark.rtm.state.staggerSnapshots} to the tasks. */
+  public static final String STAGGER_OPTION = "spark.rtm.state.staggerSnapshots";
+  /** Spreads any number of partitions over the cycle (the golden ratio's fractional part). */
+  private static final double PHASE_STEP = 0.6180339887498949;
 
   /** How far ahead of the snapshot the flush starts, at most: long enough for a slow flush to end. */
   private final int epochsAhead;
+  private final boolean stagger;
   private boolean disabled;
+  private boolean staggered;
   private long flushedForSnapshot = -1;
   private FlushOptions noWait;
   private Method rocksDbOfProvider;
@@ -49,16 +63,24 @@ public final class RocksDbSnapshotPreFlush {
   private Method loadedVersion;
   private Method lastSnapshotVersion;
   private Method db;
+  private java.lang.reflect.Field lastSnapshotVersionField;
 
   RocksDbSnapshotPreFlush(int epochsAhead) {
-    this.epochsAhead = epochsAhead;
-    this.disabled = epochsAhead <= 0;
+    this(epochsAhead, false);
   }
 
-  /** The pre-flush the plugin configured for an operator's stores (off without the option). */
+  RocksDbSnapshotPreFlush(int epochsAhead, boolean stagger) {
+    this.epochsAhead = epochsAhead;
+    this.stagger = stagger;
+    this.disabled = epochsAhead <= 0 && !stagger;
+  }
+
+  /** The pre-flush the plugin configured for an operator's stores (off without the options). */
   public static RocksDbSnapshotPreFlush forStores(StateStoreConf conf) {
     scala.Option<String> value = conf.extraOptions().get(EPOCHS_AHEAD_OPTION);
-    return new RocksDbSnapshotPreFlush(value.isDefined() ? Integer.parseInt(value.get()) : 0);
+    scala.Option<String> stagger = conf.extraOptions().get(STAGGER_OPTION);
+    return new RocksDbSnapshotPreFlush(value.isDefined() ? Integer.parseInt(value.get()) : 0,
+        stagger.isDefined() && Boolean.parseBoolean(stagger.get()));
   }
 
   /** Call after the epoch's store is open: flushes when a snapshot is near. */
@@ -74,9 +96,21 @@ public final class RocksDbSnapshotPreFlush {
       Object rocksDb = rocksDbOfProvider.invoke(provider);
       Object rocksDbConf = conf.invoke(rocksDb);
       int minDeltas = (Integer) minDeltasForSnapshot.invoke(rocksDbConf);
-      if (!(Boolean) changelogCheckpointing.invoke(rocksDbConf) || minDeltas <= 2 * epochsAhead) {
-        disabled = true; // snapshots so often that no flush could get ahead of them
+      if (!(Boolean) changelogCheckpointing.invoke(rocksDbConf)) {
+        disabled = true; // a snapshot at every commit: nothing to move or flush ahead of
         return;
+      }
+      if (stagger && !staggered) {
+        staggered = true;
+        long loaded = (Long) loadedVersion.invoke(rocksDb);
+        long last = (Long) lastSnapshotVersion.invoke(rocksDb);
+        long moved = staggeredLastSnapshot(loaded, last, minDeltas, phase(store.id().partitionId(), minDeltas));
+        if (moved < last) {
+          lastSnapshotVersionField.setLong(rocksDb, moved);
+        }
+      }
+      if (epochsAhead <= 0 || minDeltas <= 2 * epochsAhead) {
+        return; // snapshots so often that no flush could get ahead of them
       }
       long committing = (Long) loadedVersion.invoke(rocksDb) + 1;
       long snapshotAt = (Long) lastSnapshotVersion.invoke(rocksDb) + minDeltas;
@@ -90,7 +124,7 @@ public final class RocksDbSnapshotPreFlush {
     } catch (ReflectiveOperationException | ClassCastException | RocksDBException e) {
       disabled = true;
       LOG.warn("Cannot flush RocksDB ahead of its snapshots (Spark other than 4.2.0?); snapshot commits may"
-          + " stall the task for longer: {}", e.toString());
+          + " stall the task for longer and partitions snapshot together: {}", e.toString());
     }
   }
 
@@ -104,6 +138,23 @@ public final class RocksDbSnapshotPreFlush {
     return ahead >= 1 && ahead <= epochsAhead && alreadyFlushedFor != snapshotAt;
   }
 
+  /** Partition {@code partition}'s place in the cycle of {@code minDeltas} versions between snapshots. */
+  static int phase(int partition, int minDeltas) {
+    double fraction = (partition * PHASE_STEP) % 1.0;
+    return (int) Math.floor(fraction * minDeltas);
+  }
+
+  /**
+   * The last-snapshot version that makes the next snapshot fall on the first version after
+   * {@code loaded} whose place in the cycle is {@code phase}, or {@code last} itself when that
+   * would come later than Spark's own next snapshot ({@code last + minDeltas}).
+   */
+  static long staggeredLastSnapshot(long loaded, long last, int minDeltas, int phase) {
+    long first = loaded + 1;
+    long next = first + Math.floorMod(-(first + phase), (long) minDeltas);
+    return Math.min(last, next - minDeltas);
+  }
+
   private void resolve(Object provider) throws ReflectiveOperationException {
     Method rocksDbMethod = provider.getClass().getMethod("rocksDB");
     Class<?> rocksDbClass = rocksDbMethod.getReturnType();
@@ -114,7 +165,19 @@ public final class RocksDbSnapshotPreFlush {
     loadedVersion = method(rocksDbClass, "loadedVersion");
     lastSnapshotVersion = method(rocksDbClass, "lastSnapshotVersion");
     db = method(rocksDbClass, "db");
+    lastSnapshotVersionField = field(rocksDbClass, "lastSnapshotVersion");
     rocksDbOfProvider = rocksDbMethod;
+  }
+
+  /** Scala may mangle a private var's field name; Spark 4.2.0 leaves this one as declared. */
+  private static java.lang.reflect.Field field(Class<?> type, String name) throws NoSuchFieldException {
+    for (java.lang.reflect.Field f : type.getDeclaredFields()) {
+      if ((f.getName().equals(name) || f.getName().endsWith("$$" + name)) && f.getType() == long.class) {
+        f.setAccessible(true);
+        return f;
+      }
+    }
+    throw new NoSuchFieldException(type.getName() + "." + name);
   }
 
   private static Method method(Class<?> type, String name) throws NoSuchMethodException {

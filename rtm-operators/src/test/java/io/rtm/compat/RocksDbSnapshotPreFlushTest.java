@@ -82,6 +82,58 @@ class RocksDbSnapshotPreFlushTest {
   }
 
   @Test
+  void partitionsTakeTheirPlacesInTheSnapshotCycleNeverLaterThanSpark() {
+    assertThat(RocksDbSnapshotPreFlush.phase(0, 100)).isZero();
+    assertThat(java.util.stream.IntStream.range(0, 8).map(p -> RocksDbSnapshotPreFlush.phase(p, 100)).distinct().count())
+        .as("8 partitions, 8 places").isEqualTo(8);
+    // Partition 1 of a 20-version cycle: place 12, so its snapshots fall on 8, 28, 48...
+    assertThat(RocksDbSnapshotPreFlush.phase(1, 20)).isEqualTo(12);
+    assertThat(RocksDbSnapshotPreFlush.staggeredLastSnapshot(0, 0, 20, 12)).isEqualTo(-12);
+    assertThat(RocksDbSnapshotPreFlush.staggeredLastSnapshot(8, 8, 20, 12)).isEqualTo(8);
+    // A restart after 30 with the last snapshot at 28: the next stays at 48, not later.
+    assertThat(RocksDbSnapshotPreFlush.staggeredLastSnapshot(30, 28, 20, 12)).isEqualTo(28);
+    // A restart that loaded an old snapshot (10, from before staggering): the next comes sooner, at 28.
+    assertThat(RocksDbSnapshotPreFlush.staggeredLastSnapshot(25, 10, 20, 12)).isEqualTo(8);
+    // Place 0 keeps Spark's own cycle.
+    assertThat(RocksDbSnapshotPreFlush.staggeredLastSnapshot(0, 0, 20, 0)).isZero();
+  }
+
+  /** On Spark 4.2.0's own RocksDB store: partition 1 snapshots at version 8, partition 0 at 20. */
+  @Test
+  void aRealRocksDbStoreOfPartitionOneTakesItsFirstSnapshotAtItsPlace() throws Exception {
+    provider = rocksDbProvider(Files.createTempDirectory("rtm-stagger"), 1);
+    RocksDbSnapshotPreFlush schedule = new RocksDbSnapshotPreFlush(0, true);
+    java.util.List<Long> snapshotVersions = new java.util.ArrayList<>();
+    for (long version = 0; version < 30; version++) {
+      StateStore store = provider.getStore(version, Option.empty(), false, false);
+      schedule.opened(store);
+      put(store, (int) version);
+      long before = lastSnapshotVersion(store);
+      store.commit();
+      if (lastSnapshotVersion(store) != before) {
+        snapshotVersions.add(lastSnapshotVersion(store));
+      }
+    }
+    assertThat(snapshotVersions).containsExactly(8L, 28L);
+
+    provider.close();
+    provider = rocksDbProvider(Files.createTempDirectory("rtm-stagger"), 0);
+    RocksDbSnapshotPreFlush first = new RocksDbSnapshotPreFlush(0, true);
+    snapshotVersions.clear();
+    for (long version = 0; version < 30; version++) {
+      StateStore store = provider.getStore(version, Option.empty(), false, false);
+      first.opened(store);
+      put(store, (int) version);
+      long before = lastSnapshotVersion(store);
+      store.commit();
+      if (lastSnapshotVersion(store) != before) {
+        snapshotVersions.add(lastSnapshotVersion(store));
+      }
+    }
+    assertThat(snapshotVersions).containsExactly(20L);
+  }
+
+  @Test
   void anotherProviderIsLeftAlone() throws Exception {
     SQLConf sql = new SQLConf();
     provider = StateStoreProvider$.MODULE$.createAndInit(
@@ -96,6 +148,10 @@ class RocksDbSnapshotPreFlushTest {
   }
 
   private static StateStoreProvider rocksDbProvider(Path dir) {
+    return rocksDbProvider(dir, 0);
+  }
+
+  private static StateStoreProvider rocksDbProvider(Path dir, int partition) {
     SQLConf sql = new SQLConf();
     sql.setConfString("spark.sql.streaming.stateStore.providerClass",
         "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider");
@@ -104,7 +160,7 @@ class RocksDbSnapshotPreFlushTest {
     sql.setConfString("spark.sql.streaming.stateStore.commitValidation.enabled", "false");
     StateStoreConf conf = new StateStoreConf(sql, emptyMap());
     return StateStoreProvider$.MODULE$.createAndInit(
-        new StateStoreProviderId(new StateStoreId(dir.toString(), 0, 0, "default"), UUID.randomUUID()),
+        new StateStoreProviderId(new StateStoreId(dir.toString(), 0, partition, "default"), UUID.randomUUID()),
         KEY, VALUE, new NoPrefixKeyStateEncoderSpec(KEY), false, conf, new Configuration(), false, Option.empty());
   }
 
@@ -112,6 +168,14 @@ class RocksDbSnapshotPreFlushTest {
     UnsafeRow k = UnsafeProjection.create(KEY).apply(new GenericInternalRow(new Object[] {key})).copy();
     UnsafeRow v = UnsafeProjection.create(VALUE).apply(new GenericInternalRow(new Object[] {(long) key})).copy();
     store.put(k, v, StateStore.DEFAULT_COL_FAMILY_NAME());
+  }
+
+  private static long lastSnapshotVersion(StateStore store) throws Exception {
+    Object provider = store.getClass().getField("$outer").get(store);
+    Object rocksDb = provider.getClass().getMethod("rocksDB").invoke(provider);
+    Method last = rocksDb.getClass().getDeclaredMethod("lastSnapshotVersion");
+    last.setAccessible(true);
+    return (Long) last.invoke(rocksDb);
   }
 
   private static long activeMemtableEntries(StateStore store) throws Exception {

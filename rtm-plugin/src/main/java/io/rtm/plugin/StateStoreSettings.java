@@ -34,15 +34,18 @@ final class StateStoreSettings {
           String.valueOf(RtmOptions.STATE_EPOCHS_PER_SNAPSHOT.defaultValue())));
     }
     withoutCommitValidation(conf, effective);
-    // Spark's providers read only the extra options they know; the tasks read this one.
-    String flushAhead = conf.getConfString(RtmOptions.STATE_FLUSH_AHEAD_EPOCHS.key(),
-        String.valueOf(RtmOptions.STATE_FLUSH_AHEAD_EPOCHS.defaultValue()));
-    RtmOptions.STATE_FLUSH_AHEAD_EPOCHS.parse(flushAhead);
-    String forkFree = conf.getConfString(RtmOptions.STATE_FORK_FREE_DELETES.key(),
-        String.valueOf(RtmOptions.STATE_FORK_FREE_DELETES.defaultValue()));
-    RtmOptions.STATE_FORK_FREE_DELETES.parse(forkFree);
-    return new StateStoreConf(effective, new scala.collection.immutable.Map.Map2<>(
-        RtmOptions.STATE_FLUSH_AHEAD_EPOCHS.key(), flushAhead, RtmOptions.STATE_FORK_FREE_DELETES.key(), forkFree));
+    // Spark's providers read only the extra options they know; the tasks read these.
+    return new StateStoreConf(effective, new scala.collection.immutable.Map.Map3<>(
+        RtmOptions.STATE_FLUSH_AHEAD_EPOCHS.key(), taskOption(conf, RtmOptions.STATE_FLUSH_AHEAD_EPOCHS),
+        RtmOptions.STATE_FORK_FREE_DELETES.key(), taskOption(conf, RtmOptions.STATE_FORK_FREE_DELETES),
+        RtmOptions.STATE_STAGGER_SNAPSHOTS.key(), taskOption(conf, RtmOptions.STATE_STAGGER_SNAPSHOTS)));
+  }
+
+  /** The user's value of an option the tasks read, or its default; checked here, on the driver. */
+  private static String taskOption(SQLConf conf, io.rtm.config.ConfigOption<?> option) {
+    String value = conf.getConfString(option.key(), String.valueOf(option.defaultValue()));
+    option.parse(value);
+    return value;
   }
 
   /** How many state keys an event-time operator indexes on the heap per task. */

@@ -70,7 +70,8 @@ final class UpsertStreamingWrite implements StreamingWrite {
 
   /** Task slots a commit of {@code write} needs beside the query's own tasks: one for a MERGE. */
   static int slotsPerCommit(StreamingWrite write) {
-    return write instanceof UpsertStreamingWrite ? 1 : 0;
+    StreamingWrite unwrapped = write instanceof WatchedStreamingWrite watched ? watched.delegate() : write;
+    return unwrapped instanceof UpsertStreamingWrite ? 1 : 0;
   }
 
   @Override

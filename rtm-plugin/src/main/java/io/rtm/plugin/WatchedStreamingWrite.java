@@ -71,6 +71,11 @@ final class WatchedStreamingWrite implements StreamingWrite {
     this.watcher = e -> { };
   }
 
+  /** The user's sink's write that this one watches. */
+  StreamingWrite delegate() {
+    return write;
+  }
+
   @Override
   public void commit(long epoch, WriterCommitMessage[] messages) {
     try {

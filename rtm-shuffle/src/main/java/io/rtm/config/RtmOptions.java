@@ -114,6 +114,13 @@ public final class RtmOptions {
               + " snapshots are at most twice this many epochs apart, or the provider is not RocksDB"
               + " with changelog checkpointing.");
 
+  public static final ConfigOption<Boolean> STATE_STAGGER_SNAPSHOTS =
+      ConfigOption.booleanOption("spark.rtm.state.staggerSnapshots", true)
+          .doc("When true, the partitions of a real-time stateful operator take their RocksDB state"
+              + " snapshots at different epochs of the spark.rtm.state.epochsPerSnapshot cycle, each"
+              + " never later than Spark would, instead of all at the same epoch, where each snapshot"
+              + " slows the others down on a machine with few cores.");
+
   public static final ConfigOption<Boolean> STATE_FORK_FREE_DELETES =
       ConfigOption.booleanOption("spark.rtm.state.forkFreeDeletes", true)
           .doc("When true, an executor JVM that runs a real-time stateful task makes Spark delete"
@@ -300,6 +307,7 @@ public final class RtmOptions {
         STATE_STORE_PROVIDER,
         STATE_EPOCHS_PER_SNAPSHOT,
         STATE_FLUSH_AHEAD_EPOCHS,
+        STATE_STAGGER_SNAPSHOTS,
         STATE_FORK_FREE_DELETES,
         STATE_EVENT_TIME_INDEX_ENTRIES,
         CHECKPOINT_LOCAL_NIO,
