@@ -7,6 +7,8 @@
 #   BarrierAlignmentBenchmark        the alignment state machine: ns per aligned epoch, 2/8/32 channels
 #   GateRecordPathBenchmark          InputGate.next() ns per record, no barrier pending / one epoch
 #                                    per 2,048 records, 2/8/32 channels, no socket
+#   DirectoryDeleteBenchmark         the create + delete of a local directory inside every RocksDB
+#                                    snapshot commit: Spark's rm -rf fork against java.io
 # Arguments go to JMH, e.g.:  bench/run-jmh.sh Shuffle -p recordBytes=200 -f 1 -wi 2 -i 3
 # RTM_SKIP_BUILD=1 reuses the last build. -l lists the benchmarks. See docs/benchmarks.md.
 set -euo pipefail

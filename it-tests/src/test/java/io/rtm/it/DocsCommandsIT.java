@@ -109,6 +109,7 @@ class DocsCommandsIT {
         "RTM_SKIP_BUILD=1 bench/run-jmh.sh ShuffleLatencyBenchmark",
         "RTM_SKIP_BUILD=1 bench/run-jmh.sh BarrierAlignmentBenchmark",
         "RTM_SKIP_BUILD=1 bench/run-jmh.sh GateRecordPathBenchmark",
+        "RTM_SKIP_BUILD=1 bench/run-jmh.sh DirectoryDeleteBenchmark",
         "RTM_SKIP_BUILD=1 bench/run-jmh.sh ShuffleThroughputBenchmark -p recordBytes=200",
         "RTM_SKIP_BUILD=1 bench/run-jmh.sh ShuffleLatencyBenchmark -f 1 -wi 2 -i 3 -w 1 -r 1")) {
       add(jmh, List.of(), DocsCommandsIT::jmhListsTheBenchmark,
