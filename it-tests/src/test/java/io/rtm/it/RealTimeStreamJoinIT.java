@@ -317,12 +317,14 @@ class RealTimeStreamJoinIT {
   }
 
   /**
-   * A left outer join into a windowed aggregation (append mode): stock micro-batch runs it (the
-   * aggregation reads the join's output watermark); real-time mode refuses it at start, since its
-   * aggregation would drop the join's unmatched rows as late (they leave once the watermark passed them).
+   * A left outer join into a windowed aggregation (append mode), as Spark's micro-batch engine runs
+   * it: the aggregation reads the join's output watermark, one second (the condition's slack) below
+   * the join's input watermark, so the impressions that never got a click, emitted with nulls once the
+   * watermark passed them, still count in their window. The same windows as micro-batch and as a
+   * batch join of the same rows, among them windows with unclicked impressions (rows above clicks).
    */
   @Test
-  void aLeftOuterJoinIntoAWindowedAggregationIsRefusedAtStartWhileMicroBatchRunsIt() throws Exception {
+  void aLeftOuterJoinIntoAWindowedAggregationEqualsMicroBatch() throws Exception {
     String left = topic("left", 1);
     String right = topic("right", 1);
     sendBothSides(left, right);
@@ -331,22 +333,94 @@ class RealTimeStreamJoinIT {
     Column noSentinels = col("event_id").notEqual(SENTINEL_LEFT).and(col("event_id").notEqual(SENTINEL_RIGHT));
     List<String> expected = impressionsPerWindow(batchEvents(left).filter(noSentinels),
         batchEvents(right).filter(noSentinels)).select("value").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
-    assertThatThrownBy(() -> start(query.apply(left, right), topic("out", 1), Sessions.workDir("cp"),
+    String out = topic("out", 1);
+    String mbOut = topic("mb", 1);
+    try (KafkaTopics.Collector realTime = new KafkaTopics.Collector(broker.bootstrapServers(), out);
+         KafkaTopics.Collector microBatch = new KafkaTopics.Collector(broker.bootstrapServers(), mbOut)) {
+      start(query.apply(left, right), out, Sessions.workDir("cp"), Trigger.Continuous("200 milliseconds"));
+      await().atMost(Duration.ofSeconds(40)).until(() -> realTime.values().size() >= expected.size());
+      queries.get(0).stop();
+      spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "false");
+      start(query.apply(left, right), mbOut, Sessions.workDir("cp-mb"), Trigger.ProcessingTime("200 milliseconds"));
+      await().atMost(Duration.ofSeconds(40)).until(() -> microBatch.values().size() >= expected.size());
+      queries.get(1).stop();
+      assertThat(realTime.values()).hasSize(expected.size());
+      assertThat(multiset(realTime.values())).isEqualTo(multiset(microBatch.values())).isEqualTo(multiset(expected));
+      assertThat(realTime.values()).as("windows counting unmatched impressions")
+          .anyMatch(v -> !v.replaceAll(".*\"rows\":(\\d+),\"clicks\":(\\d+).*", "$1")
+              .equals(v.replaceAll(".*\"rows\":(\\d+),\"clicks\":(\\d+).*", "$2")));
+    }
+  }
+
+  /**
+   * Each impression once, after a left outer join: {@code dropDuplicates} on the impression's account
+   * and event time (the watermarked column, so keys leave with the watermark) keeps its first joined
+   * row, clicked or not. Only the impression's columns are written: which click comes first differs
+   * between the engines, that the impression is there does not. An unclicked impression leaves the
+   * join once the watermark is a second past it; the deduplication reads the join's output watermark,
+   * so it is not late there.
+   */
+  @Test
+  void aLeftOuterJoinIntoADeduplicationEqualsMicroBatch() throws Exception {
+    String left = topic("left", 1);
+    String right = topic("right", 1);
+    sendBothSides(left, right);
+    Column on = col("l_acct").equalTo(col("r_acct"))
+        .and(col("r_ts").geq(col("l_ts")))
+        .and(col("r_ts").leq(col("l_ts").plus(expr("interval 1 second"))));
+    BiFunction<Dataset<Row>, Dataset<Row>, Dataset<Row>> impressions = (l, r) -> side(l, "l")
+        .join(side(r, "r"), on, "left_outer")
+        .dropDuplicates("l_acct", "l_ts")
+        .select(col("l_id").cast("string").as("key"), to_json(struct(col("l_id"), col("l_acct"), col("l_ts"))).as("value"));
+    Column noSentinels = col("event_id").notEqual(SENTINEL_LEFT).and(col("event_id").notEqual(SENTINEL_RIGHT));
+    List<String> expected = impressions.apply(batchEvents(left).filter(noSentinels), batchEvents(right).filter(noSentinels))
+        .select("value").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    String out = topic("out", 1);
+    String mbOut = topic("mb", 1);
+    try (KafkaTopics.Collector realTime = new KafkaTopics.Collector(broker.bootstrapServers(), out);
+         KafkaTopics.Collector microBatch = new KafkaTopics.Collector(broker.bootstrapServers(), mbOut)) {
+      start(impressions.apply(Queries.events(spark, broker.bootstrapServers(), left),
+          Queries.events(spark, broker.bootstrapServers(), right)), out, Sessions.workDir("cp"),
+          Trigger.Continuous("200 milliseconds"));
+      // every impression but the left sentinel (never due: nothing is a second past its hour)
+      await().atMost(Duration.ofSeconds(40)).until(() -> realTime.values().size() >= expected.size());
+      queries.get(0).stop();
+      spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "false");
+      start(impressions.apply(Queries.events(spark, broker.bootstrapServers(), left),
+          Queries.events(spark, broker.bootstrapServers(), right)), mbOut, Sessions.workDir("cp-mb"),
+          Trigger.ProcessingTime("200 milliseconds"));
+      await().atMost(Duration.ofSeconds(40)).until(() -> microBatch.values().size() >= expected.size());
+      queries.get(1).stop();
+      assertThat(expected).hasSize(120);
+      assertThat(multiset(realTime.values())).isEqualTo(multiset(microBatch.values())).isEqualTo(multiset(expected));
+    }
+  }
+
+  /**
+   * An outer join read by a second stream-stream join stays refused at start, naming both joins and
+   * what to do (no test compares such a chain with micro-batch yet).
+   */
+  @Test
+  void aLeftOuterJoinIntoAnotherStreamJoinIsRefusedAtStart() {
+    String left = topic("left", 1);
+    String right = topic("right", 1);
+    String third = topic("third", 1);
+    Column on = col("l_acct").equalTo(col("r_acct"))
+        .and(col("r_ts").geq(col("l_ts")))
+        .and(col("r_ts").leq(col("l_ts").plus(expr("interval 1 second"))));
+    Dataset<Row> outer = side(Queries.events(spark, broker.bootstrapServers(), left), "l")
+        .join(side(Queries.events(spark, broker.bootstrapServers(), right), "r"), on, "left_outer");
+    Dataset<Row> chained = outer.join(side(Queries.events(spark, broker.bootstrapServers(), third), "t"),
+            col("l_acct").equalTo(col("t_acct"))
+                .and(col("t_ts").geq(col("l_ts")))
+                .and(col("t_ts").leq(col("l_ts").plus(expr("interval 1 second")))), "inner")
+        .select(col("l_acct").as("key"), to_json(struct(col("l_id"), col("r_id"), col("t_id"))).as("value"));
+    assertThatThrownBy(() -> start(chained, topic("out", 1), Sessions.workDir("cp"),
             Trigger.Continuous("200 milliseconds")))
         .isInstanceOfSatisfying(SparkThrowable.class,
             e -> assertThat(e.getCondition()).isEqualTo("RTM_UNSUPPORTED_OPERATOR"))
         .hasMessageContaining("LeftOuter")
-        .hasMessageContaining("Aggregate")
-        .hasMessageContaining("unmatched rows");
-    String mbOut = topic("mb", 1);
-    try (KafkaTopics.Collector microBatch = new KafkaTopics.Collector(broker.bootstrapServers(), mbOut)) {
-      spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "false");
-      start(query.apply(left, right), mbOut, Sessions.workDir("cp-mb"), Trigger.AvailableNow()).awaitTermination();
-      await().atMost(Duration.ofSeconds(30)).until(() -> microBatch.values().size() >= expected.size());
-      // Micro-batch counts the unmatched impressions too: every window equals a batch join of the same rows.
-      assertThat(multiset(microBatch.values())).isEqualTo(multiset(expected));
-      assertThat(expected).anyMatch(v -> !v.replaceAll(".*\"rows\":(\\d+),\"clicks\":(\\d+).*", "$1")
-          .equals(v.replaceAll(".*\"rows\":(\\d+),\"clicks\":(\\d+).*", "$2")));
-    }
+        .hasMessageContaining("followed by Join")
+        .hasMessageContaining("micro-batch trigger");
   }
 }

@@ -57,7 +57,8 @@ final class QuerySupport {
       if (streamingChildren > 1 && !name.equals("Union") && !StreamJoins.supported(plan)) {
         return RtmErrors.unsupportedOperator(name, StreamJoins.UNSUPPORTED);
       }
-      if (streamingChildren > 1 && statefulAbove != null && StreamJoins.outer(plan)) {
+      if (streamingChildren > 1 && statefulAbove != null && StreamJoins.outer(plan)
+          && !StreamJoins.AFTER_OUTER.contains(statefulAbove.nodeName())) {
         return RtmErrors.unsupportedOperator(name + " (" + ((Join) plan).joinType() + ") followed by "
             + statefulAbove.nodeName(), StreamJoins.OUTER_THEN_STATEFUL);
       }

@@ -70,6 +70,11 @@ public final class RealTimeDeduplicateExec extends SparkPlan implements EventTim
   }
 
   @Override
+  public boolean dropsLateRows() {
+    return time != null; // late rows are dropped even when keys never leave
+  }
+
+  @Override
   public RDD<InternalRow> doExecute() {
     Seq<Attribute> input = child.output();
     Seq<Attribute> keyAttributes = keys;

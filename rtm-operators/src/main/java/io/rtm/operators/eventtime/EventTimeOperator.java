@@ -14,4 +14,12 @@ public interface EventTimeOperator {
   default boolean emitsOnWatermark() {
     return false;
   }
+
+  /**
+   * Whether it drops rows at or below the watermark as late, so rows of an operator below it in the
+   * same task that are older than the task's watermark would be lost.
+   */
+  default boolean dropsLateRows() {
+    return closesByEventTime();
+  }
 }

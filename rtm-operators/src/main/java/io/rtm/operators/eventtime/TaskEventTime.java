@@ -2,6 +2,7 @@ package io.rtm.operators.eventtime;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongUnaryOperator;
 
 /**
  * The event-time watermark as one long-lived task sees it.
@@ -20,6 +21,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * input again. Spark's micro-batch engine gets the same effect from two watermarks per batch (late
  * rows judged against the previous batch's, eviction by the current one).
  *
+ * <p>An operator's output watermark can also be lower than the watermark it evicted by: a
+ * stream-stream join with a time-range condition keeps (and may still emit) rows up to its state
+ * watermark, the input watermark minus the condition's slack. Such an operator holds with its
+ * {@linkplain #holdForwarding(LongUnaryOperator) output watermark function}, and what goes
+ * downstream is that function of the released watermark, as Spark's micro-batch engine gives the
+ * next operator {@code produceOutputWatermark(inputWatermark)} of the one before (Spark 4.2.0
+ * {@code WatermarkPropagator}). One holding operator per task: {@code SameStageChains} refuses a
+ * second event-time operator in the stage of one that emits on the watermark.
+ *
  * <p>Owned by the task thread; looked up by task attempt id because Spark's operators of the stage
  * run on that thread but are built without a handle to the stage task.
  */
@@ -33,6 +43,9 @@ public final class TaskEventTime {
   private long lastObservedNanos = System.nanoTime();
   private boolean holdsForwarding;
   private long releasedMs = Long.MIN_VALUE;
+  /** The holding operator's output watermark, given the input watermark whose due rows it emitted. */
+  private LongUnaryOperator outputWatermark = LongUnaryOperator.identity();
+  private long releasedOutputMs = Long.MIN_VALUE;
   private Runnable onRelease;
 
   public static TaskEventTime of(long taskAttemptId) {
@@ -80,7 +93,18 @@ public final class TaskEventTime {
 
   /** An operator of this task emits rows once the watermark passed them: forward only what it released. */
   public void holdForwarding() {
+    holdForwarding(LongUnaryOperator.identity());
+  }
+
+  /**
+   * Like {@link #holdForwarding()}, for an operator whose output watermark is lower than its input
+   * watermark: downstream sees {@code outputWatermark} of the released watermark. The function must
+   * not decrease as its argument rises; it is called once per release and once per epoch end, not
+   * per row, since it may analyse expressions.
+   */
+  public void holdForwarding(LongUnaryOperator outputWatermark) {
     holdsForwarding = true;
+    this.outputWatermark = outputWatermark;
   }
 
   /**
@@ -88,13 +112,26 @@ public final class TaskEventTime {
    * is about to read its input: downstream may now see this watermark.
    */
   public void released() {
-    long wm = watermarkMs();
-    if (wm > releasedMs) {
-      releasedMs = wm;
+    released(watermarkMs());
+  }
+
+  /**
+   * Called by a holding operator that has emitted everything due at {@code inputWatermarkMs} (at
+   * most this task's watermark: an operator that evicts less often than the watermark rises releases
+   * the watermark it last evicted by).
+   */
+  public void released(long inputWatermarkMs) {
+    if (inputWatermarkMs > releasedMs) {
+      releasedMs = inputWatermarkMs;
+      releasedOutputMs = outputOf(inputWatermarkMs);
       if (onRelease != null) {
         onRelease.run();
       }
     }
+  }
+
+  private long outputOf(long inputWatermarkMs) {
+    return inputWatermarkMs == Long.MIN_VALUE ? Long.MIN_VALUE : outputWatermark.applyAsLong(inputWatermarkMs);
   }
 
   /** Run on the task thread after each release, so the released watermark need not wait for a row. */
@@ -104,7 +141,16 @@ public final class TaskEventTime {
 
   /** The watermark downstream stages may see now (all rows it made due are already in the output). */
   public long forwardableMs() {
-    return holdsForwarding ? releasedMs : watermarkMs();
+    return holdsForwarding ? releasedOutputMs : watermarkMs();
+  }
+
+  /**
+   * The watermark downstream may see at an epoch end, when every operator has emitted what this
+   * task's watermark made due: the task's watermark, or the holding operator's output watermark of it.
+   */
+  public long epochEndMs() {
+    long wm = watermarkMs();
+    return holdsForwarding ? outputOf(wm) : wm;
   }
 
   /** When this stage's watermark operator last saw a row (or the task started). */

@@ -59,7 +59,10 @@ public final class WatermarkForwarder {
     }
   }
 
-  /** At an epoch end every operator has emitted what the watermark made due: the full watermark goes. */
+  /**
+   * At an epoch end every operator has emitted what the watermark made due: the full watermark goes
+   * (for a join, its output watermark of the full watermark: {@link TaskEventTime#epochEndMs()}).
+   */
   public void atEpochEnd() throws Exception {
     long now = System.nanoTime();
     if (idleTimeoutNanos >= 0 && !idle && now - eventTime.lastObservedNanos() >= idleTimeoutNanos) {
@@ -68,7 +71,7 @@ public final class WatermarkForwarder {
       return;
     }
     afterRow();
-    long wm = eventTime.watermarkMs();
+    long wm = eventTime.epochEndMs();
     if (!idle && wm > lastSentMs) {
       send(wm, now);
     }

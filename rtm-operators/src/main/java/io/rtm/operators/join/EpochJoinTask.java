@@ -42,7 +42,10 @@ final class EpochJoinTask {
     this.preFlush = RocksDbSnapshotPreFlush.forStores(stores.storeConf());
     this.storeOpener = new EpochStoreOpener("of join operator " + stores.operatorId() + " partition " + partition);
     this.eventTime = eventTime;
-    eventTime.holdForwarding(); // unmatched outer rows leave once the watermark passed them
+    // Unmatched outer rows leave once the watermark passed them, and any row leaves with its own time,
+    // which can be as low as the join's state watermark: downstream sees the output watermark of what
+    // was evicted (Spark 4.2.0 gives the next operator the join's produceOutputWatermark).
+    eventTime.holdForwarding(new JoinOutputWatermark(operator.spec()));
     this.stateReporter = new StateCommitReporter(stores.operatorId(), "symmetricHashJoin");
   }
 
@@ -72,8 +75,8 @@ final class EpochJoinTask {
       @Override
       public boolean hasNext() {
         while (pending.isEmpty() && !inputEnded) {
-          // Everything the watermark made due has left: downstream may see it before we read on.
-          eventTime.released();
+          // Everything the last eviction made due has left: downstream may see it before we read on.
+          eventTime.released(operator.evictedAtWatermark());
           if (input.hasNext()) {
             InternalRow row = input.next();
             if (WatermarkTick.is(row)) {

@@ -200,8 +200,21 @@ final class StreamJoinOperator {
     return t.isNullAt(0) ? null : t.getLong(0);
   }
 
+  StreamJoinSpec spec() {
+    return spec;
+  }
+
   long lateRows() {
     return lateRows;
+  }
+
+  /**
+   * The input watermark of the last eviction: every row it made due (unmatched outer rows) has been
+   * handed out, so downstream may see the join's output watermark of it. Evictions are throttled
+   * ({@link #MIN_EVICTION_INTERVAL_NANOS}), so this can lag the task's watermark within an epoch.
+   */
+  long evictedAtWatermark() {
+    return evictedAtWatermark;
   }
 
   /** State rows written so far (cumulative). */

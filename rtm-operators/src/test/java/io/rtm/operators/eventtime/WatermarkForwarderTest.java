@@ -106,4 +106,49 @@ class WatermarkForwarderTest {
 
     assertThat(out.sent).containsExactly("row", "wm:7000");
   }
+
+  /**
+   * A join holds with its output watermark (here a hand-written one second of slack, as for
+   * {@code r_ts <= l_ts + 1 second}): downstream sees the output watermark of the watermark it last
+   * evicted by, after the unmatched rows that eviction emitted, never the task's full watermark.
+   */
+  @Test
+  void aJoinForwardsItsOutputWatermarkOfWhatItEvictedAfterTheRowsItEmitted() throws Exception {
+    TaskEventTime time = TaskEventTime.of(TASK);
+    RecordingOutput out = new RecordingOutput();
+    WatermarkForwarder forwarder = new WatermarkForwarder(time, out, -1);
+    time.onRelease(() -> {
+      try {
+        forwarder.afterRelease();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    List<Long> asked = new ArrayList<>();
+    time.holdForwarding(wm -> {
+      asked.add(wm);
+      return wm - 1_000L;
+    });
+
+    time.released(Long.MIN_VALUE); // nothing evicted yet
+    time.inputWatermark(10_000L);
+    out.write(null); // a match, on arrival
+    forwarder.afterRow();
+    assertThat(out.sent).containsExactly("row");
+
+    // Evicted at 8,000 only (evictions are throttled): two unmatched rows, then 7,000.
+    out.write(null);
+    out.write(null);
+    time.released(8_000L);
+    assertThat(out.sent).containsExactly("row", "row", "row", "wm:7000");
+    forwarder.afterRow();
+    time.released(8_000L);
+    assertThat(out.sent).hasSize(4);
+
+    // The epoch end evicted by the full watermark: its output watermark goes, not 10,000.
+    forwarder.atEpochEnd();
+    assertThat(out.sent).containsExactly("row", "row", "row", "wm:7000", "wm:9000");
+    assertThat(asked).as("the output watermark is worked out per release and epoch end, not per row")
+        .containsExactly(8_000L, 10_000L);
+  }
 }
