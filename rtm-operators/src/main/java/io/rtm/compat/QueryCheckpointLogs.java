@@ -53,7 +53,28 @@ public final class QueryCheckpointLogs {
    * miss is one file lookup; {@link #lastCommittedEpoch} lists and stats the whole log directory.
    */
   public boolean isCommitted(long epoch) {
-    return epoch >= 0 && query.commitLog().get(epoch).isDefined();
+    return epoch >= 0 && readEvictionSafe(() -> query.commitLog().get(epoch)).isDefined();
+  }
+
+  /**
+   * {@code read} (an {@code HDFSMetadataLog.get}), again if it failed Spark's cache assertion. Spark
+   * 4.2.0's {@code HDFSMetadataLog.get} checks {@code batchCache.containsKey(id)} and then asserts
+   * {@code batchCache.get(id) != null}; the cache holds the latest 2 entries, so the query thread's
+   * {@code add} of a new epoch can evict {@code id} in between. Called off the query thread (the
+   * epoch progress reporter polls the commit and offset logs while epochs commit), that race
+   * happened in a benchmark run and killed the reporter, freezing the query's progress. An evicted
+   * entry is no longer cached: the next read takes it from its file.
+   */
+  static <T> T readEvictionSafe(java.util.function.Supplier<T> read) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return read.get();
+      } catch (AssertionError evictedMeanwhile) {
+        if (attempt == 3) {
+          throw evictedMeanwhile;
+        }
+      }
+    }
   }
 
   /** The first source's offsets recorded for {@code epoch} as JSON, "" when the log has none. */
@@ -61,7 +82,7 @@ public final class QueryCheckpointLogs {
     if (epoch < 0) {
       return "";
     }
-    scala.Option<OffsetSeqBase> entry = query.offsetLog().get(epoch);
+    scala.Option<OffsetSeqBase> entry = readEvictionSafe(() -> query.offsetLog().get(epoch));
     if (entry.isEmpty() || entry.get().offsets().isEmpty() || entry.get().offsets().head().isEmpty()) {
       return "";
     }
@@ -110,7 +131,7 @@ public final class QueryCheckpointLogs {
     if (epoch < 0) {
       return "";
     }
-    scala.Option<OffsetSeqBase> entry = query.offsetLog().get(epoch);
+    scala.Option<OffsetSeqBase> entry = readEvictionSafe(() -> query.offsetLog().get(epoch));
     if (entry.isEmpty()) {
       return "";
     }

@@ -32,7 +32,7 @@ final class SparkRun implements ModeRun {
   @Override
   public void start() throws TimeoutException {
     Mode mode = args.mode();
-    spark = SparkSessions.create("rtm-bench-" + mode.id(), mode.engine() == Mode.Engine.PLUGIN);
+    spark = SparkSessions.create("rtm-bench-" + mode.id(), mode);
     Path checkpoint = args.checkpoint();
     commits = CommitLogWatcher.watch(checkpoint);
     Dataset<Row> df =

@@ -60,6 +60,11 @@ public final class LatencyRecorder implements AutoCloseable {
     return this;
   }
 
+  /** The isolation level the consumer reads with. */
+  public String isolationLevel() {
+    return isolationLevel;
+  }
+
   /** How many values to keep for {@link #values()}; later ones are only counted. */
   public LatencyRecorder maxValues(int max) {
     this.maxValues = max;

@@ -1,5 +1,7 @@
 package io.rtm.bench.query;
 
+import io.rtm.bench.spec.Mode;
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -11,10 +13,32 @@ public final class SparkSessions {
   public static final String SWITCH = "spark.sql.streaming.realTimeMode.enabled";
   /** Every task of every real-time stage holds a slot; 8 leaves room for sources, reducers and more. */
   public static final String MASTER = "local[8]";
+  /** The plugin's switch for its exactly-once Kafka sink (io.rtm.config.RtmOptions#KAFKA_EXACTLY_ONCE). */
+  public static final String KAFKA_EXACTLY_ONCE = "spark.rtm.kafka.exactlyOnce";
 
   private SparkSessions() {}
 
+  /** The session for {@code mode}: {@link #modeConfs} on top of the settings every mode shares. */
+  public static SparkSession create(String appName, Mode mode) {
+    SparkSession.Builder builder = builder(appName, mode.engine() == Mode.Engine.PLUGIN);
+    modeConfs(mode).forEach(builder::config);
+    return builder.getOrCreate();
+  }
+
+  /**
+   * What a mode sets beyond the shared settings: the exactly-once modes switch the plugin's
+   * transactional Kafka sink on, and only they, so an exactly-once mode and its at-least-once twin
+   * run the same query with the same settings but this one.
+   */
+  public static Map<String, String> modeConfs(Mode mode) {
+    return mode.exactlyOnce() ? Map.of(KAFKA_EXACTLY_ONCE, "true") : Map.of();
+  }
+
   public static SparkSession create(String appName, boolean realTimeMode) {
+    return builder(appName, realTimeMode).getOrCreate();
+  }
+
+  private static SparkSession.Builder builder(String appName, boolean realTimeMode) {
     return SparkSession.builder()
         .master(MASTER)
         .appName(appName)
@@ -27,7 +51,6 @@ public final class SparkSessions {
         // Two input partitions, two reducers: the same parallelism in every mode.
         .config("spark.sql.shuffle.partitions", "2")
         // 100 ms epochs on a loaded 2-core machine can fall behind for a while before committing.
-        .config("spark.sql.streaming.continuous.epochBacklogQueueSize", "100000")
-        .getOrCreate();
+        .config("spark.sql.streaming.continuous.epochBacklogQueueSize", "100000");
   }
 }

@@ -23,7 +23,7 @@ final class FlinkComparison {
   static List<Pair> pairs(List<RunResult> results) {
     List<Pair> pairs = new ArrayList<>();
     for (RunResult p : results) {
-      if (p.spec().mode().engine() != Mode.Engine.PLUGIN) {
+      if (p.spec().mode().engine() != Mode.Engine.PLUGIN || p.spec().mode().counterpart().isEmpty()) {
         continue;
       }
       Mode flinkMode = p.spec().mode().counterpart().orElseThrow();

@@ -30,6 +30,7 @@ final class JsonReport {
         "only_modes", plan.onlyModes().entrySet().stream().collect(java.util.stream.Collectors.toMap(
             e -> e.getKey().id(), e -> e.getValue().stream().map(m -> m.id()).toList()))));
     root.put("runs", results.stream().map(JsonReport::run).toList());
+    root.put("exactly_once_cost", ExactlyOnceCost.json(results));
     root.put("cross_mode_checks", io.rtm.bench.run.CrossModeCheck.of(results).stream().map(c -> {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("workload", c.workload().id());

@@ -53,6 +53,7 @@ final class MarkdownReport {
       }
       md.append("\n");
       md.append(FlinkComparison.table(w, results));
+      md.append(ExactlyOnceCost.table(w, results));
       plots.forEach((name, file) -> {
         if (name.startsWith("cdf-" + w.id() + "-") || name.startsWith("versus-" + w.id() + "-")) {
           md.append("![").append(name).append("](").append(file).append(")\n");
@@ -91,6 +92,13 @@ final class MarkdownReport {
     }
     s.append("- `microbatch` sets no trigger, `microbatch-0s` sets `ProcessingTime(\"0 seconds\")`: Spark's default trigger is exactly that,"
         + " so the two rows show the run-to-run noise. `realtime` (5-minute batches) is measured inside its first batch, where no batch boundary falls.\n");
+    if (plan.modes().stream().anyMatch(Mode::exactlyOnce)) {
+      s.append("- `plugin-eos-*`: the same query as the `plugin-*` mode of the same interval with the plugin's exactly-once Kafka"
+          + " sink (`spark.rtm.kafka.exactlyOnce=true`: one Kafka transaction per sink task per epoch, committed when the epoch"
+          + " commits), measured by a `read_committed` consumer, so a record counts when its epoch's transaction commits."
+          + " Every other mode is at-least-once and measured `read_uncommitted`. A quick run's output check also fails an"
+          + " exactly-once mode on any duplicate.\n");
+    }
     s.append("- Peak heap: the driver JVM's highest heap occupancy (sampled every 50 ms and before every GC); peak RSS: `VmHWM`. `-Xmx2g`, G1.\n");
     s.append("- State rows / state MiB (stateful workloads): the last progress's state operators, summed (Spark modes only).\n");
     s.append("- out/s counts output records in the window (aggregations emit one per updated group); in/s is the generator's rate.\n");

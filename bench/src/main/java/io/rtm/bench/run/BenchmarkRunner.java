@@ -123,7 +123,9 @@ public final class BenchmarkRunner {
     if (!r.ok()) {
       return what + "  " + r.statusText() + String.format(Locale.ROOT, "  (%.0f s)", seconds);
     }
-    String check = r.check() == null ? "" : r.check().passed() ? "  output complete" : "  OUTPUT WRONG: " + r.check().firstProblem();
+    String check = r.check() == null ? "" : r.check().passedFor(r.spec().mode()) ? "  output complete"
+        : r.check().passed() ? "  DUPLICATES under exactly-once: " + r.check().duplicates()
+        : "  OUTPUT WRONG: " + r.check().firstProblem();
     return what + String.format(Locale.ROOT, "  p50 %s  p99 %s  max %s ms  out %.0f/s  epochs %d%s  (%.0f s)",
         ms(r.latency().p50Us()), ms(r.latency().p99Us()), ms(r.latency().maxUs()), r.latency().throughputPerSec(),
         r.epochsInWindow(), check, seconds);

@@ -7,7 +7,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The quick mode's pass/fail: every cell ran, every per-event output is complete and correct, and
+ * The quick mode's pass/fail: every cell ran, every per-event output is complete and correct (and
+ * free of duplicates under an exactly-once mode), and
  * every mode produced as many distinct outputs as the relay for the same input, and the modes'
  * final outputs agree with each other ({@link CrossModeCheck}). Never a timing.
  */
@@ -33,6 +34,8 @@ public record QuickVerdict(List<String> problems) {
       }
       if (!r.check().passed()) {
         problems.add(cell + ": output incomplete or wrong: " + r.check());
+      } else if (!r.check().passedFor(r.spec().mode())) {
+        problems.add(cell + ": " + r.check().duplicates() + " duplicate outputs under an exactly-once mode: " + r.check());
       }
       Long relay = relayCounts.get(key(r.spec()));
       if (relay != null && relay != r.check().distinct()) {

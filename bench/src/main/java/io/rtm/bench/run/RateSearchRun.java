@@ -56,7 +56,7 @@ final class RateSearchRun {
       planned += (long) rate * (search.stepDuration().toSeconds() + 1);
     }
     int capacity = (int) Math.min(MAX_SAMPLES, planned + 100_000);
-    try (LatencyRecorder recorder = new LatencyRecorder(bootstrap, out).maxValues(0).sampleCapacity(capacity).start();
+    try (LatencyRecorder recorder = RunExecutor.recorder(bootstrap, out, mode).maxValues(0).sampleCapacity(capacity).start();
         EventGenerator generator = new EventGenerator(bootstrap, in, search.startRate(), workload.accounts(),
             RunExecutor.SEED)) {
       long primed = RunExecutor.prime(bootstrap, workload, search.startRate(), in, recorder, child);

@@ -134,7 +134,7 @@ public final class RunExecutor implements AutoCloseable {
 
   private RunResult measure(RunSpec spec, ModeChild child, String in, String out) {
     int expectedSamples = (int) Math.min(20_000_000, spec.rate() * (spec.sendDuration().toSeconds() + 60L));
-    try (LatencyRecorder recorder = new LatencyRecorder(broker.bootstrapServers(), out)
+    try (LatencyRecorder recorder = recorder(broker.bootstrapServers(), out, spec.mode())
             .maxValues(spec.checksOutput() ? expectedSamples : 0)
             .sampleCapacity(expectedSamples)
             .start();
@@ -167,6 +167,15 @@ public final class RunExecutor implements AutoCloseable {
       return RunOutcome.of(spec, result, recorder, primed, generator.sent(), sentSeconds, generatorStartUs,
           generator.events(), generator::sendMicros);
     }
+  }
+
+  /**
+   * The measuring consumer of {@code out} for a run under {@code mode}, not started: it reads with
+   * the mode's isolation level ({@link Mode#consumerIsolationLevel}), so an exactly-once mode's
+   * output counts only once committed, as its users would see it.
+   */
+  static LatencyRecorder recorder(String bootstrap, String out, Mode mode) {
+    return new LatencyRecorder(bootstrap, out).isolationLevel(mode.consumerIsolationLevel());
   }
 
   /** True when the child reported a failure before the generator finished. */

@@ -11,6 +11,10 @@ public enum Mode {
   PLUGIN_100MS("plugin-100ms", "plugin real-time, Continuous(100 ms)", Engine.PLUGIN, 100),
   PLUGIN_1S("plugin-1s", "plugin real-time, Continuous(1 s)", Engine.PLUGIN, 1_000),
   PLUGIN_10S("plugin-10s", "plugin real-time, Continuous(10 s)", Engine.PLUGIN, 10_000),
+  PLUGIN_EOS_100MS("plugin-eos-100ms", "plugin real-time, Continuous(100 ms), exactly-once Kafka sink", Engine.PLUGIN,
+      100, true),
+  PLUGIN_EOS_1S("plugin-eos-1s", "plugin real-time, Continuous(1 s), exactly-once Kafka sink", Engine.PLUGIN, 1_000,
+      true),
   MICROBATCH("microbatch", "stock micro-batch, default trigger", Engine.MICRO_BATCH, 0),
   MICROBATCH_0S("microbatch-0s", "stock micro-batch, ProcessingTime(0 s)", Engine.MICRO_BATCH, 0),
   CONTINUOUS("continuous", "stock continuous, Continuous(100 ms)", Engine.STOCK_CONTINUOUS, 100),
@@ -36,12 +40,18 @@ public enum Mode {
   private final String label;
   private final Engine engine;
   private final long intervalMs;
+  private final boolean exactlyOnce;
 
   Mode(String id, String label, Engine engine, long intervalMs) {
+    this(id, label, engine, intervalMs, false);
+  }
+
+  Mode(String id, String label, Engine engine, long intervalMs, boolean exactlyOnce) {
     this.id = id;
     this.label = label;
     this.engine = engine;
     this.intervalMs = intervalMs;
+    this.exactlyOnce = exactlyOnce;
   }
 
   public String id() {
@@ -60,6 +70,37 @@ public enum Mode {
     return engine != Engine.NONE && engine != Engine.FLINK;
   }
 
+  /**
+   * Whether the query writes through the plugin's exactly-once Kafka sink ({@code
+   * spark.rtm.kafka.exactlyOnce=true}): one transaction per sink task per epoch, committed when the
+   * epoch commits. Every other mode writes at-least-once (the default).
+   */
+  public boolean exactlyOnce() {
+    return exactlyOnce;
+  }
+
+  /**
+   * The isolation level of the measuring consumer: {@code read_committed} for an exactly-once
+   * mode, since that is the only consumer its guarantee holds for (a {@code read_uncommitted} one
+   * would see rows before their epoch commits, and aborted ones) and the latency users of it get;
+   * the Kafka default, {@code read_uncommitted}, for every other mode.
+   */
+  public String consumerIsolationLevel() {
+    return exactlyOnce ? "read_committed" : "read_uncommitted";
+  }
+
+  /**
+   * For an exactly-once mode, the at-least-once plugin mode with the same epoch interval, which the
+   * report divides its latency by; empty for every other mode.
+   */
+  public java.util.Optional<Mode> atLeastOnceTwin() {
+    return switch (this) {
+      case PLUGIN_EOS_100MS -> java.util.Optional.of(PLUGIN_100MS);
+      case PLUGIN_EOS_1S -> java.util.Optional.of(PLUGIN_1S);
+      default -> java.util.Optional.empty();
+    };
+  }
+
   /** Whether the run reports commits: Spark's epochs or batches, Flink's checkpoints. */
   public boolean hasCommits() {
     return engine != Engine.NONE;
@@ -67,7 +108,8 @@ public enum Mode {
 
   /**
    * The plugin mode a Flink mode is compared with (same epoch / checkpoint interval), and back;
-   * empty for every other mode.
+   * empty for every other mode, the exactly-once plugin modes included (the Flink jobs' Kafka sink
+   * is at-least-once, so only the at-least-once plugin modes compare like with like).
    */
   public java.util.Optional<Mode> counterpart() {
     return switch (this) {

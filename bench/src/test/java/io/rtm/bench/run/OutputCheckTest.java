@@ -51,6 +51,26 @@ class OutputCheckTest {
   }
 
   @Test
+  void aDuplicateFailsOnlyUnderAnExactlyOnceMode() {
+    List<String> out = allKept();
+    out.add(out.get(3));
+
+    OutputCheck check = OutputCheck.of(out, SENT, events);
+
+    assertThat(check.passedFor(io.rtm.bench.spec.Mode.PLUGIN_100MS)).isTrue();
+    assertThat(check.passedFor(io.rtm.bench.spec.Mode.PLUGIN_EOS_100MS)).isFalse();
+    assertThat(OutputCheck.of(allKept(), SENT, events).passedFor(io.rtm.bench.spec.Mode.PLUGIN_EOS_100MS)).isTrue();
+  }
+
+  @Test
+  void anIncompleteOutputFailsUnderAnExactlyOnceModeToo() {
+    List<String> out = allKept();
+    out.remove(0);
+
+    assertThat(OutputCheck.of(out, SENT, events).passedFor(io.rtm.bench.spec.Mode.PLUGIN_EOS_1S)).isFalse();
+  }
+
+  @Test
   void aMissingEventFails() {
     List<String> out = allKept();
     String dropped = out.remove(5);
