@@ -1,7 +1,7 @@
 package io.rtm.operators.aggregate;
 
 import io.rtm.compat.EpochStoreOpener;
-import io.rtm.compat.RocksDbSnapshotPreFlush;
+import io.rtm.compat.RocksDbSnapshotSchedule;
 import io.rtm.operators.eventtime.TaskEventTime;
 import io.rtm.operators.eventtime.WatermarkTick;
 import java.util.ArrayDeque;
@@ -73,7 +73,7 @@ public final class EpochStatefulTask {
   private final UnsafeRow watermarkValue;
   private StateStore store;
   private final StateCommitReporter stateReporter;
-  private final RocksDbSnapshotPreFlush preFlush;
+  private final RocksDbSnapshotSchedule snapshots;
   private final EpochStoreOpener storeOpener;
   private final EpochStoreOpener watermarkOpener;
   private StateStore watermarkStore;
@@ -84,7 +84,7 @@ public final class EpochStatefulTask {
     this.operator = operator;
     this.stores = stores;
     this.eventTime = eventTime;
-    this.preFlush = RocksDbSnapshotPreFlush.forStores(stores.storeConf());
+    this.snapshots = RocksDbSnapshotSchedule.forStores(stores.storeConf());
     this.storeOpener = new EpochStoreOpener("of operator " + stores.operatorId() + " partition " + partition);
     this.watermarkOpener = new EpochStoreOpener(
         EpochStateStores.WATERMARK_STORE_NAME + " of operator " + stores.operatorId() + " partition " + partition);
@@ -118,7 +118,7 @@ public final class EpochStatefulTask {
   public Iterator<InternalRow> run(Iterator<InternalRow> input) {
     long epoch = currentEpoch();
     store = storeOpener.open(epoch, version -> stores.open(partition, version));
-    preFlush.opened(store);
+    snapshots.opened(store);
     if (stores.persistsWatermark()) {
       watermarkStore = watermarkOpener.open(epoch, version -> stores.openWatermark(partition, version));
       restoreWatermarkOnce();

@@ -1,7 +1,7 @@
 package io.rtm.operators.join;
 
 import io.rtm.compat.EpochStoreOpener;
-import io.rtm.compat.RocksDbSnapshotPreFlush;
+import io.rtm.compat.RocksDbSnapshotSchedule;
 import io.rtm.operators.aggregate.StateCommitReporter;
 import io.rtm.operators.eventtime.TaskEventTime;
 import io.rtm.operators.eventtime.WatermarkTick;
@@ -32,14 +32,14 @@ final class EpochJoinTask {
   private StateStore store;
   /** Progress reports name the join as Spark does. */
   private final StateCommitReporter stateReporter;
-  private final RocksDbSnapshotPreFlush preFlush;
+  private final RocksDbSnapshotSchedule snapshots;
   private final EpochStoreOpener storeOpener;
 
   private EpochJoinTask(int partition, JoinStateStores stores, StreamJoinOperator operator, TaskEventTime eventTime) {
     this.partition = partition;
     this.stores = stores;
     this.operator = operator;
-    this.preFlush = RocksDbSnapshotPreFlush.forStores(stores.storeConf());
+    this.snapshots = RocksDbSnapshotSchedule.forStores(stores.storeConf());
     this.storeOpener = new EpochStoreOpener("of join operator " + stores.operatorId() + " partition " + partition);
     this.eventTime = eventTime;
     // Unmatched outer rows leave once the watermark passed them, and any row leaves with its own time,
@@ -66,7 +66,7 @@ final class EpochJoinTask {
   Iterator<InternalRow> run(Iterator<InternalRow> input) {
     long epoch = currentEpoch();
     store = storeOpener.open(epoch, version -> stores.open(partition, version));
-    preFlush.opened(store);
+    snapshots.opened(store);
     operator.beginEpoch(epoch);
     Deque<InternalRow> pending = new ArrayDeque<>();
     return new Iterator<>() {

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.rocksdb.RocksDB;
 import scala.Option;
 
-class RocksDbSnapshotPreFlushTest {
+class RocksDbSnapshotScheduleTest {
   private static final StructType KEY = new StructType().add("k", DataTypes.IntegerType, false);
   private static final StructType VALUE = new StructType().add("v", DataTypes.LongType, false);
   private static final int MIN_DELTAS = 20;
@@ -43,12 +43,12 @@ class RocksDbSnapshotPreFlushTest {
 
   @Test
   void flushesOnceWithinTheEpochsBeforeASnapshotButNeitherEarlierNorAtIt() {
-    assertThat(RocksDbSnapshotPreFlush.flushUntilSnapshot(94, 100, -1, 5)).isFalse();
-    assertThat(RocksDbSnapshotPreFlush.flushUntilSnapshot(95, 100, -1, 5)).isTrue();
-    assertThat(RocksDbSnapshotPreFlush.flushUntilSnapshot(96, 100, 100, 5)).isFalse();
-    assertThat(RocksDbSnapshotPreFlush.flushUntilSnapshot(99, 100, -1, 5)).isTrue();
-    assertThat(RocksDbSnapshotPreFlush.flushUntilSnapshot(100, 100, -1, 5)).isFalse();
-    assertThat(RocksDbSnapshotPreFlush.flushUntilSnapshot(195, 200, 100, 5)).isTrue();
+    assertThat(RocksDbSnapshotSchedule.flushUntilSnapshot(94, 100, -1, 5)).isFalse();
+    assertThat(RocksDbSnapshotSchedule.flushUntilSnapshot(95, 100, -1, 5)).isTrue();
+    assertThat(RocksDbSnapshotSchedule.flushUntilSnapshot(96, 100, 100, 5)).isFalse();
+    assertThat(RocksDbSnapshotSchedule.flushUntilSnapshot(99, 100, -1, 5)).isTrue();
+    assertThat(RocksDbSnapshotSchedule.flushUntilSnapshot(100, 100, -1, 5)).isFalse();
+    assertThat(RocksDbSnapshotSchedule.flushUntilSnapshot(195, 200, 100, 5)).isTrue();
   }
 
   /**
@@ -58,7 +58,7 @@ class RocksDbSnapshotPreFlushTest {
   @Test
   void aRealRocksDbStoreFlushesItsMemtableAheadOfTheSnapshot() throws Exception {
     provider = rocksDbProvider(Files.createTempDirectory("rtm-preflush"));
-    RocksDbSnapshotPreFlush preFlush = new RocksDbSnapshotPreFlush(5);
+    RocksDbSnapshotSchedule preFlush = new RocksDbSnapshotSchedule(5);
     // Versions 1..13 committed: the commit of version 14 is 6 before the snapshot at 20.
     for (long version = 0; version < 13; version++) {
       StateStore store = provider.getStore(version, Option.empty(), false, false);
@@ -83,33 +83,33 @@ class RocksDbSnapshotPreFlushTest {
 
   @Test
   void partitionsTakeTheirPlacesInTheSnapshotCycleNeverLaterThanSpark() {
-    assertThat(RocksDbSnapshotPreFlush.phase(0, 100)).isZero();
-    assertThat(java.util.stream.IntStream.range(0, 8).map(p -> RocksDbSnapshotPreFlush.phase(p, 100)).distinct().count())
+    assertThat(RocksDbSnapshotSchedule.phase(0, 100)).isZero();
+    assertThat(java.util.stream.IntStream.range(0, 8).map(p -> RocksDbSnapshotSchedule.phase(p, 100)).distinct().count())
         .as("8 partitions, 8 places").isEqualTo(8);
     // Partition 1 of a 20-version cycle: place 12, so its snapshots fall on 8, 28, 48...
-    assertThat(RocksDbSnapshotPreFlush.phase(1, 20)).isEqualTo(12);
-    assertThat(RocksDbSnapshotPreFlush.staggeredLastSnapshot(0, 0, 20, 12)).isEqualTo(-12);
-    assertThat(RocksDbSnapshotPreFlush.staggeredLastSnapshot(8, 8, 20, 12)).isEqualTo(8);
+    assertThat(RocksDbSnapshotSchedule.phase(1, 20)).isEqualTo(12);
+    assertThat(RocksDbSnapshotSchedule.staggeredLastSnapshot(0, 0, 20, 12)).isEqualTo(-12);
+    assertThat(RocksDbSnapshotSchedule.staggeredLastSnapshot(8, 8, 20, 12)).isEqualTo(8);
     // A restart after 30 with the last snapshot at 28: the next stays at 48, not later.
-    assertThat(RocksDbSnapshotPreFlush.staggeredLastSnapshot(30, 28, 20, 12)).isEqualTo(28);
+    assertThat(RocksDbSnapshotSchedule.staggeredLastSnapshot(30, 28, 20, 12)).isEqualTo(28);
     // A restart that loaded an old snapshot (10, from before staggering): the next comes sooner, at 28.
-    assertThat(RocksDbSnapshotPreFlush.staggeredLastSnapshot(25, 10, 20, 12)).isEqualTo(8);
+    assertThat(RocksDbSnapshotSchedule.staggeredLastSnapshot(25, 10, 20, 12)).isEqualTo(8);
     // Place 0 keeps Spark's own cycle.
-    assertThat(RocksDbSnapshotPreFlush.staggeredLastSnapshot(0, 0, 20, 0)).isZero();
+    assertThat(RocksDbSnapshotSchedule.staggeredLastSnapshot(0, 0, 20, 0)).isZero();
   }
 
   /** On Spark 4.2.0's own RocksDB store: partition 1 snapshots at version 8, partition 0 at 20. */
   @Test
   void aRealRocksDbStoreOfPartitionOneTakesItsFirstSnapshotAtItsPlace() throws Exception {
     provider = rocksDbProvider(Files.createTempDirectory("rtm-stagger"), 1);
-    assertThat(snapshotVersionsOver30Commits(new RocksDbSnapshotPreFlush(0, true))).containsExactly(8L, 28L);
+    assertThat(snapshotVersionsOver30Commits(new RocksDbSnapshotSchedule(0, true))).containsExactly(8L, 28L);
 
     provider.close();
     provider = rocksDbProvider(Files.createTempDirectory("rtm-stagger"), 0);
-    assertThat(snapshotVersionsOver30Commits(new RocksDbSnapshotPreFlush(0, true))).containsExactly(20L);
+    assertThat(snapshotVersionsOver30Commits(new RocksDbSnapshotSchedule(0, true))).containsExactly(20L);
   }
 
-  private java.util.List<Long> snapshotVersionsOver30Commits(RocksDbSnapshotPreFlush schedule) throws Exception {
+  private java.util.List<Long> snapshotVersionsOver30Commits(RocksDbSnapshotSchedule schedule) throws Exception {
     java.util.List<Long> snapshotVersions = new java.util.ArrayList<>();
     for (long version = 0; version < 30; version++) {
       StateStore store = provider.getStore(version, Option.empty(), false, false);
@@ -134,7 +134,7 @@ class RocksDbSnapshotPreFlushTest {
         new Configuration(), false, Option.empty());
     StateStore store = provider.getStore(0L, Option.empty(), false, false);
     put(store, 1);
-    new RocksDbSnapshotPreFlush(5).opened(store);
+    new RocksDbSnapshotSchedule(5).opened(store);
     assertThat(store.commit()).isEqualTo(1);
   }
 

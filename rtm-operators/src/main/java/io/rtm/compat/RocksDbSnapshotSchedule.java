@@ -10,8 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts the memtable flush of Spark's RocksDB state store a few epochs before the commit that
- * takes a snapshot, without waiting for it.
+ * Where and how Spark's RocksDB state store takes its snapshots in a real-time stateful task: each
+ * partition at its own place in the snapshot cycle, and with the memtable flush started a few
+ * epochs before the commit that takes the snapshot, without waiting for it.
  *
  * <p>With changelog checkpointing, Spark's RocksDB store takes a snapshot every
  * {@code minDeltasForSnapshot} versions inside {@code commit()}, and that snapshot first flushes the
@@ -38,8 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One instance per stateful operator per task, owned by the task thread.
  */
-public final class RocksDbSnapshotPreFlush {
-  private static final Logger LOG = LoggerFactory.getLogger(RocksDbSnapshotPreFlush.class);
+public final class RocksDbSnapshotSchedule {
+  private static final Logger LOG = LoggerFactory.getLogger(RocksDbSnapshotSchedule.class);
   private static final String STORE_CLASS =
       "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider$RocksDBStateStore";
   /** The extra store option that carries {@code spark.rtm.state.flushAheadEpochs} to the tasks. */
@@ -65,21 +66,21 @@ public final class RocksDbSnapshotPreFlush {
   private Method db;
   private java.lang.reflect.Field lastSnapshotVersionField;
 
-  RocksDbSnapshotPreFlush(int epochsAhead) {
+  RocksDbSnapshotSchedule(int epochsAhead) {
     this(epochsAhead, false);
   }
 
-  RocksDbSnapshotPreFlush(int epochsAhead, boolean stagger) {
+  RocksDbSnapshotSchedule(int epochsAhead, boolean stagger) {
     this.epochsAhead = epochsAhead;
     this.stagger = stagger;
     this.disabled = epochsAhead <= 0 && !stagger;
   }
 
   /** The pre-flush the plugin configured for an operator's stores (off without the options). */
-  public static RocksDbSnapshotPreFlush forStores(StateStoreConf conf) {
+  public static RocksDbSnapshotSchedule forStores(StateStoreConf conf) {
     scala.Option<String> value = conf.extraOptions().get(EPOCHS_AHEAD_OPTION);
     scala.Option<String> stagger = conf.extraOptions().get(STAGGER_OPTION);
-    return new RocksDbSnapshotPreFlush(value.isDefined() ? Integer.parseInt(value.get()) : 0,
+    return new RocksDbSnapshotSchedule(value.isDefined() ? Integer.parseInt(value.get()) : 0,
         stagger.isDefined() && Boolean.parseBoolean(stagger.get()));
   }
 
