@@ -62,11 +62,14 @@ public final class RtmOptions {
               + " reader (failOnDataLoss). False reads through Kafka's continuous reader.");
 
   public static final ConfigOption<Long> SLOT_WAIT_MS =
-      ConfigOption.longOption("spark.rtm.scheduling.slotWaitMs", 10000L)
+      ConfigOption.longOption("spark.rtm.scheduling.slotWaitMs", 30000L)
           .atLeast(0)
           .doc("How long a starting query waits for enough free task slots (every task of every"
               + " stage runs at once for the life of the query) before it fails with"
-              + " RTM_INSUFFICIENT_TASK_SLOTS. Covers executors that are still registering.");
+              + " RTM_INSUFFICIENT_TASK_SLOTS. Covers executors that are still registering: the"
+              + " default matches Spark's own spark.scheduler.maxRegisteredResourcesWaitingTime (30 s);"
+              + " 10 s was too short for a fresh standalone cluster on a loaded 2-core machine, whose"
+              + " executors had not registered when a query started.");
 
   public static final ConfigOption<Long> PRODUCER_WAIT_MS =
       ConfigOption.longOption("spark.rtm.scheduling.producerWaitMs", 60000L)
