@@ -162,11 +162,7 @@ class RocksDbSnapshotScheduleTest {
   }
 
   private static long lastSnapshotVersion(StateStore store) throws Exception {
-    Object provider = store.getClass().getField("$outer").get(store);
-    Object rocksDb = provider.getClass().getMethod("rocksDB").invoke(provider);
-    Method last = rocksDb.getClass().getDeclaredMethod("lastSnapshotVersion");
-    last.setAccessible(true);
-    return (Long) last.invoke(rocksDb);
+    return (Long) sparkRocksDbMethod(store, "lastSnapshotVersion");
   }
 
   private static long activeMemtableEntries(StateStore store) throws Exception {
@@ -174,11 +170,16 @@ class RocksDbSnapshotScheduleTest {
   }
 
   private static RocksDB rocksDb(StateStore store) throws Exception {
+    return (RocksDB) sparkRocksDbMethod(store, "db");
+  }
+
+  /** A no-argument method of the Spark RocksDB instance behind {@code store}, called by reflection. */
+  private static Object sparkRocksDbMethod(StateStore store, String name) throws Exception {
     Object provider = store.getClass().getField("$outer").get(store);
     Object rocksDb = provider.getClass().getMethod("rocksDB").invoke(provider);
-    Method db = rocksDb.getClass().getDeclaredMethod("db");
-    db.setAccessible(true);
-    return (RocksDB) db.invoke(rocksDb);
+    Method method = rocksDb.getClass().getDeclaredMethod(name);
+    method.setAccessible(true);
+    return method.invoke(rocksDb);
   }
 
   private static scala.collection.immutable.Map<String, String> emptyMap() {
