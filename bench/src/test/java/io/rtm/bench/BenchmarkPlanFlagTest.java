@@ -27,7 +27,7 @@ class BenchmarkPlanFlagTest {
   void theQuickPlanListsTheNineRunsOfBenchmarkQuickIT() {
     String out = printed("--quick", "--plan");
     assertThat(out).startsWith("plan: 9 runs (quick");
-    assertThat(out.lines().skip(1)).hasSize(9).anyMatch(l -> l.startsWith("  aggregation-flink-100ms-500:"));
+    assertThat(out.lines().skip(1)).hasSize(9).anyMatch(l -> l.startsWith("  aggregation-flink-100ms-1000:"));
   }
 
   @Test

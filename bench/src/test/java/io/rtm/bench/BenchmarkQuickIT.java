@@ -45,13 +45,13 @@ class BenchmarkQuickIT {
         .containsExactly(tuple(Workload.STATELESS, 4, true), tuple(Workload.SHUFFLE, 4, true));
     assertThat(outcome.dir().resolve("results.md")).isRegularFile();
     assertThat(outcome.dir().resolve("results.json")).isRegularFile();
-    assertThat(outcome.dir().resolve("plots/cdf-shuffle-500.png")).isRegularFile();
-    assertThat(outcome.dir().resolve("plots/versus-stateless-500-plugin-100ms-flink-100ms.png")).isRegularFile();
+    assertThat(outcome.dir().resolve("plots/cdf-shuffle-1000.png")).isRegularFile();
+    assertThat(outcome.dir().resolve("plots/versus-stateless-1000-plugin-100ms-flink-100ms.png")).isRegularFile();
   }
 
   /**
    * The exactly-once Kafka sink in the quick plan's form, which the default quick plan leaves out to
-   * stay within its 3 minutes: the stateless workload under {@code plugin-eos-100ms}, exactly 3,000
+   * stay within its 3 minutes: the stateless workload under {@code plugin-eos-100ms}, exactly 2,000
    * events, read by the {@code read_committed} consumer the mode measures with; every kept event must
    * come out exactly once (a duplicate fails an exactly-once mode's check). No timing is asserted.
    */

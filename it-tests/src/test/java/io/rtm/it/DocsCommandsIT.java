@@ -70,8 +70,8 @@ class DocsCommandsIT {
         List.of(new RanBy("it-tests/src/test/java/io/rtm/it/SparkSubmitIT.java", "spark-conf/spark-defaults.conf")),
         DocsCommandsIT::sparkSubmitReadsTheDefaults,
         "SparkSubmitIT runs it with the fraud application as your-app.jar (and the Kafka connector jars)");
-    add("./demo.sh", List.of(new RanBy("run-tests.sh", "RTM_SKIP_BUILD=1 ./demo.sh --seconds 15 --warmup-s 5")),
-        DocsCommandsIT::demoPlan, "run-tests.sh runs it for 15 s on the build it made");
+    add("./demo.sh", List.of(new RanBy("run-tests.sh", "RTM_SKIP_BUILD=1 ./demo.sh --seconds 20 --warmup-s 5 --pause-output-s 5")),
+        DocsCommandsIT::demoPlan, "run-tests.sh runs it for 20 s on the build it made, its output broker frozen for 5 s");
     add("mvn -B -ntp verify", List.of(runTestsMvn), null, "run-tests.sh runs it (with no arguments in CI)");
     add("./run-tests.sh", List.of(new RanBy(".ci/run", "exec ./run-tests.sh")), null, "the CI entry point runs it");
     add(".ci/run", List.of(new RanBy(".ci/run", "exec ./run-tests.sh")), null, "CI itself");
@@ -143,7 +143,7 @@ class DocsCommandsIT {
     add("python/run-python-tests.sh", List.of(new RanBy("run-tests.sh", "exec python/run-python-tests.sh")), null,
         "run-tests.sh runs it last");
     add("python/run-python-tests.sh --setup-only", List.of(new RanBy("run-tests.sh", "python/run-python-tests.sh --setup-only")),
-        DocsCommandsIT::venvSetUp, "run-tests.sh runs it first; run here too");
+        DocsCommandsIT::venvSetUp, "run-tests.sh runs it first, in the background; run here too");
     add("python/run-python-tests.sh --no-notebooks -- -k templates", List.of(), DocsCommandsIT::pytestSelection,
         "run here as written");
     add("export SPARK_LOCAL_IP=127.0.0.1",
@@ -418,6 +418,7 @@ class DocsCommandsIT {
   }
 
   private static void requireVenv() {
+    BackgroundVenvSetUp.awaitIfPending(root);
     boolean present = Files.isExecutable(root.resolve("python/.venv/bin/python"));
     String missing = "no python/.venv; create it with python/run-python-tests.sh --setup-only";
     if ("1".equals(System.getenv("RTM_REQUIRE_SPARK_SUBMIT"))) {

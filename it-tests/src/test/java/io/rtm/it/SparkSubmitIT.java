@@ -58,8 +58,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * the output topic.
  *
  * <p>Needs python/.venv (created by {@code python/run-python-tests.sh --setup-only}, which
- * {@code ./run-tests.sh} runs first); skipped with a message when it is missing, unless
- * RTM_REQUIRE_SPARK_SUBMIT=1 (set by run-tests.sh) makes that a failure.
+ * {@code ./run-tests.sh} runs first, in the background: this class waits for it); skipped with a
+ * message when it is missing, unless RTM_REQUIRE_SPARK_SUBMIT=1 (set by run-tests.sh) makes that a
+ * failure.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SparkSubmitIT {
@@ -79,6 +80,7 @@ class SparkSubmitIT {
   static void start() throws IOException {
     root = repositoryRoot();
     Path venv = root.resolve("python/.venv");
+    BackgroundVenvSetUp.awaitIfPending(root);
     sparkSubmit = findSparkSubmit(venv);
     String missing = "no PySpark in " + venv + " (python/.venv/lib/python3*/site-packages/pyspark/bin/"
         + "spark-submit). Create it with: python/run-python-tests.sh --setup-only";

@@ -39,10 +39,10 @@ public record Plan(
     return new Plan(true,
         List.of(Workload.STATELESS, Workload.SHUFFLE, Workload.AGGREGATION),
         List.of(Mode.RELAY, Mode.PLUGIN_100MS, Mode.MICROBATCH, Mode.FLINK_100MS),
-        List.of(500),
+        List.of(1_000),
         Duration.ofSeconds(2),
         Duration.ZERO,
-        3_000,
+        2_000,
         Map.of(Workload.AGGREGATION, List.of(Mode.FLINK_100MS)),
         null);
   }

@@ -41,7 +41,7 @@ class PlanTest {
 
     assertThat(spec.checksOutput()).isTrue();
     // The pacer sends event i at i/rate; half a period past event N-1 ends the run.
-    assertThat(spec.sendDuration()).isEqualTo(Duration.ofNanos((long) ((3_000 - 0.5) * 1e9 / 500)));
+    assertThat(spec.sendDuration()).isEqualTo(Duration.ofNanos((long) ((2_000 - 0.5) * 1e9 / 1_000)));
   }
 
   @Test
