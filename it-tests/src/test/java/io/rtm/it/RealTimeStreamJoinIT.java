@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.Column;
@@ -304,16 +306,23 @@ class RealTimeStreamJoinIT {
   }
 
   /** Impressions per account and 1-second window with how many of them had a click, after a left outer join. */
-  private static Dataset<Row> impressionsPerWindow(Dataset<Row> left, Dataset<Row> right) {
+  /**
+   * Rows per 1-second window of the preserved side's event time and account after an outer join
+   * ({@code left_outer}: impressions, {@code right_outer}: clicks), with how many of them found a row
+   * of the other side.
+   */
+  private static Dataset<Row> preservedRowsPerWindow(Dataset<Row> left, Dataset<Row> right, String type) {
     Column on = col("l_acct").equalTo(col("r_acct"))
         .and(col("r_ts").geq(col("l_ts")))
         .and(col("r_ts").leq(col("l_ts").plus(expr("interval 1 second"))));
-    return side(left, "l").join(side(right, "r"), on, "left_outer")
-        .groupBy(org.apache.spark.sql.functions.window(col("l_ts"), "1 second"), col("l_acct"))
+    String kept = type.equals("left_outer") ? "l" : "r";
+    String other = type.equals("left_outer") ? "r" : "l";
+    return side(left, "l").join(side(right, "r"), on, type)
+        .groupBy(org.apache.spark.sql.functions.window(col(kept + "_ts"), "1 second"), col(kept + "_acct"))
         .agg(org.apache.spark.sql.functions.count("*").as("rows"),
-            org.apache.spark.sql.functions.count(col("r_id")).as("clicks"))
-        .select(concat_ws("|", col("l_acct"), col("window.start").cast("string")).as("key"),
-            to_json(struct(col("window.start").as("start"), col("rows"), col("clicks"))).as("value"));
+            org.apache.spark.sql.functions.count(col(other + "_id")).as("matched"))
+        .select(concat_ws("|", col(kept + "_acct"), col("window.start").cast("string")).as("key"),
+            to_json(struct(col("window.start").as("start"), col("rows"), col("matched"))).as("value"));
   }
 
   /**
@@ -321,18 +330,29 @@ class RealTimeStreamJoinIT {
    * it: the aggregation reads the join's output watermark, one second (the condition's slack) below
    * the join's input watermark, so the impressions that never got a click, emitted with nulls once the
    * watermark passed them, still count in their window. The same windows as micro-batch and as a
-   * batch join of the same rows, among them windows with unclicked impressions (rows above clicks).
+   * batch join of the same rows, among them windows with unclicked impressions (rows above matched).
    */
   @Test
   void aLeftOuterJoinIntoAWindowedAggregationEqualsMicroBatch() throws Exception {
+    outerJoinIntoAWindowedAggregationEqualsMicroBatch("left_outer");
+  }
+
+  /** The same for a right outer join: clicks per window of their own event time, unmatched ones too. */
+  @Test
+  void aRightOuterJoinIntoAWindowedAggregationEqualsMicroBatch() throws Exception {
+    outerJoinIntoAWindowedAggregationEqualsMicroBatch("right_outer");
+  }
+
+  private void outerJoinIntoAWindowedAggregationEqualsMicroBatch(String type) throws Exception {
     String left = topic("left", 1);
     String right = topic("right", 1);
     sendBothSides(left, right);
-    BiFunction<String, String, Dataset<Row>> query = (l, r) -> impressionsPerWindow(
-        Queries.events(spark, broker.bootstrapServers(), l), Queries.events(spark, broker.bootstrapServers(), r));
+    BiFunction<String, String, Dataset<Row>> query = (l, r) -> preservedRowsPerWindow(
+        Queries.events(spark, broker.bootstrapServers(), l), Queries.events(spark, broker.bootstrapServers(), r), type);
     Column noSentinels = col("event_id").notEqual(SENTINEL_LEFT).and(col("event_id").notEqual(SENTINEL_RIGHT));
-    List<String> expected = impressionsPerWindow(batchEvents(left).filter(noSentinels),
-        batchEvents(right).filter(noSentinels)).select("value").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    List<String> expected = preservedRowsPerWindow(batchEvents(left).filter(noSentinels),
+        batchEvents(right).filter(noSentinels), type)
+        .select("value").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
     String out = topic("out", 1);
     String mbOut = topic("mb", 1);
     try (KafkaTopics.Collector realTime = new KafkaTopics.Collector(broker.bootstrapServers(), out);
@@ -346,9 +366,9 @@ class RealTimeStreamJoinIT {
       queries.get(1).stop();
       assertThat(realTime.values()).hasSize(expected.size());
       assertThat(multiset(realTime.values())).isEqualTo(multiset(microBatch.values())).isEqualTo(multiset(expected));
-      assertThat(realTime.values()).as("windows counting unmatched impressions")
-          .anyMatch(v -> !v.replaceAll(".*\"rows\":(\\d+),\"clicks\":(\\d+).*", "$1")
-              .equals(v.replaceAll(".*\"rows\":(\\d+),\"clicks\":(\\d+).*", "$2")));
+      assertThat(realTime.values()).as("windows counting unmatched rows of the preserved side")
+          .anyMatch(v -> !v.replaceAll(".*\"rows\":(\\d+),\"matched\":(\\d+).*", "$1")
+              .equals(v.replaceAll(".*\"rows\":(\\d+),\"matched\":(\\d+).*", "$2")));
     }
   }
 
@@ -362,18 +382,38 @@ class RealTimeStreamJoinIT {
    */
   @Test
   void aLeftOuterJoinIntoADeduplicationEqualsMicroBatch() throws Exception {
+    UnaryOperator<Dataset<Row>> dedup = joined -> joined.dropDuplicates("l_acct", "l_ts");
+    leftOuterJoinIntoADeduplicationEqualsMicroBatch(dedup, dedup);
+  }
+
+  /**
+   * The same with {@code dropDuplicatesWithinWatermark} on the impression id: a key is kept until the
+   * watermark passes its event time plus the delay. Spark takes the event time from the one
+   * watermarked column of its input, so only the impression's columns go in. A batch query has no
+   * watermark (Spark refuses the operator there): the expected rows come from {@code dropDuplicates}.
+   */
+  @Test
+  void aLeftOuterJoinIntoADeduplicationWithinTheWatermarkEqualsMicroBatch() throws Exception {
+    leftOuterJoinIntoADeduplicationEqualsMicroBatch(
+        joined -> joined.select("l_id", "l_acct", "l_ts").dropDuplicatesWithinWatermark("l_id"),
+        joined -> joined.select("l_id", "l_acct", "l_ts").dropDuplicates("l_id"));
+  }
+
+  private void leftOuterJoinIntoADeduplicationEqualsMicroBatch(UnaryOperator<Dataset<Row>> streamingDedup,
+      UnaryOperator<Dataset<Row>> batchDedup) throws Exception {
     String left = topic("left", 1);
     String right = topic("right", 1);
     sendBothSides(left, right);
     Column on = col("l_acct").equalTo(col("r_acct"))
         .and(col("r_ts").geq(col("l_ts")))
         .and(col("r_ts").leq(col("l_ts").plus(expr("interval 1 second"))));
-    BiFunction<Dataset<Row>, Dataset<Row>, Dataset<Row>> impressions = (l, r) -> side(l, "l")
-        .join(side(r, "r"), on, "left_outer")
-        .dropDuplicates("l_acct", "l_ts")
-        .select(col("l_id").cast("string").as("key"), to_json(struct(col("l_id"), col("l_acct"), col("l_ts"))).as("value"));
+    Function<UnaryOperator<Dataset<Row>>, BiFunction<Dataset<Row>, Dataset<Row>, Dataset<Row>>> impressionsBy =
+        dedup -> (l, r) -> dedup.apply(side(l, "l").join(side(r, "r"), on, "left_outer"))
+            .select(col("l_id").cast("string").as("key"), to_json(struct(col("l_id"), col("l_acct"), col("l_ts"))).as("value"));
+    BiFunction<Dataset<Row>, Dataset<Row>, Dataset<Row>> impressions = impressionsBy.apply(streamingDedup);
     Column noSentinels = col("event_id").notEqual(SENTINEL_LEFT).and(col("event_id").notEqual(SENTINEL_RIGHT));
-    List<String> expected = impressions.apply(batchEvents(left).filter(noSentinels), batchEvents(right).filter(noSentinels))
+    List<String> expected = impressionsBy.apply(batchDedup)
+        .apply(batchEvents(left).filter(noSentinels), batchEvents(right).filter(noSentinels))
         .select("value").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
     String out = topic("out", 1);
     String mbOut = topic("mb", 1);

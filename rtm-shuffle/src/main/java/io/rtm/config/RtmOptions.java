@@ -197,12 +197,13 @@ public final class RtmOptions {
   public static final ConfigOption<Boolean> KAFKA_EXACTLY_ONCE =
       ConfigOption.booleanOption("spark.rtm.kafka.exactlyOnce", false)
           .doc("When true, Kafka sinks of real-time queries write exactly once for read_committed"
-              + " consumers: each sink task writes each epoch in one Kafka transaction (transactional id"
-              + " rtm-<query id>-<partition>), flushed at the epoch's barrier and committed only after"
+              + " consumers: each sink task writes each epoch in one Kafka transaction, through two"
+              + " transactional producers in turn (ids rtm-<query id>-<partition> and"
+              + " rtm-<query id>-<partition>-s1), flushed at the epoch's barrier and committed only after"
               + " the epoch is in the query's commit log; a restart commits or aborts what a failed task"
               + " left open and fences it. Costs: output becomes visible to read_committed consumers at"
-              + " epoch commit (about one trigger interval later), each sink task waits for the commit"
-              + " at every non-empty epoch, and the broker needs transactions (a replication factor and"
+              + " epoch commit (about one trigger interval later), a sink task waits for a commit when it"
+              + " takes longer than an epoch, and the broker needs transactions (a replication factor and"
               + " min ISR for the transaction log). When false (default) the Kafka sink is at-least-once.");
 
   public static final ConfigOption<Integer> DELTA_UPSERT_MAX_KEYS_PER_TASK =

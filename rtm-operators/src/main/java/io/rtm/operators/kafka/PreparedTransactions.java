@@ -10,10 +10,12 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * The exactly-once Kafka sink's own record in the query checkpoint: per sink partition, the one
- * transaction that was flushed and reported for an epoch but may not be committed in Kafka yet
- * ({@code <checkpoint>/rtm/kafka-transactions/<partition>}), and the commit log Spark writes
- * ({@code <checkpoint>/commits/<epoch>}), which decides whether that transaction commits.
+ * The exactly-once Kafka sink's own record in the query checkpoint: per sink partition and
+ * transaction slot (one transactional producer each), the one transaction that was flushed and
+ * reported for an epoch but may not be committed in Kafka yet
+ * ({@code <checkpoint>/rtm/kafka-transactions/<partition>} for slot 0, the name checkpoints of
+ * single-producer sinks used, {@code <partition>-<slot>} for the others), and the commit log Spark
+ * writes ({@code <checkpoint>/commits/<epoch>}), which decides whether that transaction commits.
  */
 final class PreparedTransactions {
   /** A transaction of {@code epoch}, open in Kafka under this producer id and epoch. */
@@ -24,12 +26,13 @@ final class PreparedTransactions {
   private final Path tmp;
   private final Path commits;
 
-  PreparedTransactions(String checkpointRoot, int partition, Configuration conf) throws IOException {
+  PreparedTransactions(String checkpointRoot, int partition, int slot, Configuration conf) throws IOException {
     Path root = new Path(checkpointRoot);
     this.fs = root.getFileSystem(conf);
     Path dir = new Path(root, "rtm/kafka-transactions");
-    this.file = new Path(dir, Integer.toString(partition));
-    this.tmp = new Path(dir, "." + partition + ".tmp");
+    String name = slot == 0 ? Integer.toString(partition) : partition + "-" + slot;
+    this.file = new Path(dir, name);
+    this.tmp = new Path(dir, "." + name + ".tmp");
     this.commits = new Path(root, "commits");
     fs.mkdirs(dir);
   }

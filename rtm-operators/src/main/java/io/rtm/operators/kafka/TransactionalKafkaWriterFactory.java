@@ -10,9 +10,9 @@ import org.apache.spark.util.SerializableConfiguration;
 /**
  * The Kafka sink in exactly-once mode ({@code spark.rtm.kafka.exactlyOnce}): built on the driver
  * around the Kafka sink's own writer factory, opened by each sink task as a
- * {@link TransactionalKafkaEpochOutput}. Transactional ids are {@code rtm-<query id>-<partition>}:
- * stable across runs and restarts of the query, so a new task fences the producer of the task it
- * replaces.
+ * {@link TransactionalKafkaEpochOutput}. Transactional ids are {@code rtm-<query id>-<partition>}
+ * for a task's first producer and {@code rtm-<query id>-<partition>-s<n>} for the others: stable
+ * across runs and restarts of the query, so a new task fences the producers of the task it replaces.
  */
 public final class TransactionalKafkaWriterFactory implements StreamingDataWriterFactory {
   private final StreamingDataWriterFactory kafka;
@@ -40,8 +40,8 @@ public final class TransactionalKafkaWriterFactory implements StreamingDataWrite
   }
 
   public EpochOutput open(int partition, EpochCoordination coordinator) throws Exception {
-    return TransactionalKafkaEpochOutput.open(kafka, "rtm-" + queryId + "-" + partition,
-        new PreparedTransactions(checkpointRoot, partition, hadoopConf.value()), coordinator, partition);
+    return TransactionalKafkaEpochOutput.open(kafka, "rtm-" + queryId + "-" + partition, checkpointRoot,
+        hadoopConf.value(), coordinator, partition);
   }
 
   @Override
