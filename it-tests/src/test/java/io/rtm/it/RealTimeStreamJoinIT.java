@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
-import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.apache.spark.SparkThrowable;
@@ -90,6 +89,13 @@ class RealTimeStreamJoinIT {
         .withWatermark(p + "_ts", "2 seconds");
   }
 
+  /** The join condition of every join here: a click of the impression's account up to one second after it. */
+  private static Column clickWithinASecondOfItsImpression() {
+    return col("l_acct").equalTo(col("r_acct"))
+        .and(col("r_ts").geq(col("l_ts")))
+        .and(col("r_ts").leq(col("l_ts").plus(expr("interval 1 second"))));
+  }
+
   private static Dataset<Row> batchEvents(String topic) {
     return spark.read().format("kafka")
         .option("kafka.bootstrap.servers", broker.bootstrapServers())
@@ -102,9 +108,7 @@ class RealTimeStreamJoinIT {
 
   /** A click (right) counts for an impression (left) of its account up to one second after it. */
   private static Dataset<Row> join(Dataset<Row> left, Dataset<Row> right, String type) {
-    Column on = col("l_acct").equalTo(col("r_acct"))
-        .and(col("r_ts").geq(col("l_ts")))
-        .and(col("r_ts").leq(col("l_ts").plus(expr("interval 1 second"))));
+    Column on = clickWithinASecondOfItsImpression();
     return side(left, "l").join(side(right, "r"), on, type)
         .select(concat_ws("|", coalesce(col("l_id").cast("string"), lit("-")),
                 coalesce(col("r_id").cast("string"), lit("-"))).as("key"),
@@ -246,9 +250,7 @@ class RealTimeStreamJoinIT {
 
   /** Matched clicks per account and 1-second impression window, closed by the watermark. */
   private static Dataset<Row> clicksPerWindow(Dataset<Row> left, Dataset<Row> right) {
-    Column on = col("l_acct").equalTo(col("r_acct"))
-        .and(col("r_ts").geq(col("l_ts")))
-        .and(col("r_ts").leq(col("l_ts").plus(expr("interval 1 second"))));
+    Column on = clickWithinASecondOfItsImpression();
     return side(left, "l").join(side(right, "r"), on, "inner")
         .groupBy(org.apache.spark.sql.functions.window(col("l_ts"), "1 second"), col("l_acct"))
         .count()
@@ -305,16 +307,13 @@ class RealTimeStreamJoinIT {
     }
   }
 
-  /** Impressions per account and 1-second window with how many of them had a click, after a left outer join. */
   /**
    * Rows per 1-second window of the preserved side's event time and account after an outer join
    * ({@code left_outer}: impressions, {@code right_outer}: clicks), with how many of them found a row
    * of the other side.
    */
   private static Dataset<Row> preservedRowsPerWindow(Dataset<Row> left, Dataset<Row> right, String type) {
-    Column on = col("l_acct").equalTo(col("r_acct"))
-        .and(col("r_ts").geq(col("l_ts")))
-        .and(col("r_ts").leq(col("l_ts").plus(expr("interval 1 second"))));
+    Column on = clickWithinASecondOfItsImpression();
     String kept = type.equals("left_outer") ? "l" : "r";
     String other = type.equals("left_outer") ? "r" : "l";
     return side(left, "l").join(side(right, "r"), on, type)
@@ -399,21 +398,21 @@ class RealTimeStreamJoinIT {
         joined -> joined.select("l_id", "l_acct", "l_ts").dropDuplicates("l_id"));
   }
 
+  /** The impression columns of a left outer join's rows after {@code dedup}, keyed by impression id. */
+  private static Dataset<Row> dedupedImpressions(Dataset<Row> left, Dataset<Row> right, UnaryOperator<Dataset<Row>> dedup) {
+    return dedup.apply(side(left, "l").join(side(right, "r"), clickWithinASecondOfItsImpression(), "left_outer"))
+        .select(col("l_id").cast("string").as("key"), to_json(struct(col("l_id"), col("l_acct"), col("l_ts"))).as("value"));
+  }
+
   private void leftOuterJoinIntoADeduplicationEqualsMicroBatch(UnaryOperator<Dataset<Row>> streamingDedup,
       UnaryOperator<Dataset<Row>> batchDedup) throws Exception {
     String left = topic("left", 1);
     String right = topic("right", 1);
     sendBothSides(left, right);
-    Column on = col("l_acct").equalTo(col("r_acct"))
-        .and(col("r_ts").geq(col("l_ts")))
-        .and(col("r_ts").leq(col("l_ts").plus(expr("interval 1 second"))));
-    Function<UnaryOperator<Dataset<Row>>, BiFunction<Dataset<Row>, Dataset<Row>, Dataset<Row>>> impressionsBy =
-        dedup -> (l, r) -> dedup.apply(side(l, "l").join(side(r, "r"), on, "left_outer"))
-            .select(col("l_id").cast("string").as("key"), to_json(struct(col("l_id"), col("l_acct"), col("l_ts"))).as("value"));
-    BiFunction<Dataset<Row>, Dataset<Row>, Dataset<Row>> impressions = impressionsBy.apply(streamingDedup);
+    BiFunction<Dataset<Row>, Dataset<Row>, Dataset<Row>> impressions = (l, r) -> dedupedImpressions(l, r, streamingDedup);
     Column noSentinels = col("event_id").notEqual(SENTINEL_LEFT).and(col("event_id").notEqual(SENTINEL_RIGHT));
-    List<String> expected = impressionsBy.apply(batchDedup)
-        .apply(batchEvents(left).filter(noSentinels), batchEvents(right).filter(noSentinels))
+    List<String> expected = dedupedImpressions(batchEvents(left).filter(noSentinels),
+            batchEvents(right).filter(noSentinels), batchDedup)
         .select("value").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
     String out = topic("out", 1);
     String mbOut = topic("mb", 1);
@@ -445,9 +444,7 @@ class RealTimeStreamJoinIT {
     String left = topic("left", 1);
     String right = topic("right", 1);
     String third = topic("third", 1);
-    Column on = col("l_acct").equalTo(col("r_acct"))
-        .and(col("r_ts").geq(col("l_ts")))
-        .and(col("r_ts").leq(col("l_ts").plus(expr("interval 1 second"))));
+    Column on = clickWithinASecondOfItsImpression();
     Dataset<Row> outer = side(Queries.events(spark, broker.bootstrapServers(), left), "l")
         .join(side(Queries.events(spark, broker.bootstrapServers(), right), "r"), on, "left_outer");
     Dataset<Row> chained = outer.join(side(Queries.events(spark, broker.bootstrapServers(), third), "t"),

@@ -25,15 +25,13 @@ final class TransactionSlot implements AutoCloseable {
   /** Longest a transaction may stay open before the broker aborts it: covers a restart between the phases. */
   private static final int DEFAULT_TRANSACTION_TIMEOUT_MS = 600_000;
 
-  enum Phase { IDLE, OPEN, PREPARED }
+  private enum Phase { IDLE, OPEN, PREPARED }
 
-  private final String transactionalId;
   private final KafkaProducer<byte[], byte[]> producer;
   private final PreparedTransactions record;
   private volatile Phase phase = Phase.IDLE;
 
-  private TransactionSlot(String transactionalId, KafkaProducer<byte[], byte[]> producer, PreparedTransactions record) {
-    this.transactionalId = transactionalId;
+  private TransactionSlot(KafkaProducer<byte[], byte[]> producer, PreparedTransactions record) {
     this.producer = producer;
     this.record = record;
   }
@@ -65,7 +63,7 @@ final class TransactionSlot implements AutoCloseable {
   }
 
   /** Opens the producer; {@code initTransactions} fences every older producer of the id and aborts its open transaction. */
-  static TransactionSlot open(Map<String, Object> params, String transactionalId, PreparedTransactions record) {
+  static TransactionSlot open(Map<String, Object> params, PreparedTransactions record) {
     KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(params);
     try {
       producer.initTransactions();
@@ -73,15 +71,11 @@ final class TransactionSlot implements AutoCloseable {
       producer.close(Duration.ZERO);
       throw e;
     }
-    return new TransactionSlot(transactionalId, producer, record);
+    return new TransactionSlot(producer, record);
   }
 
   KafkaProducer<byte[], byte[]> producer() {
     return producer;
-  }
-
-  Phase phase() {
-    return phase;
   }
 
   void begin() {
@@ -136,10 +130,5 @@ final class TransactionSlot implements AutoCloseable {
     // A graceful close aborts an incomplete transaction (Kafka's Sender does on shutdown); a
     // prepared one must survive the task, so its producer closes forcibly (timeout zero).
     producer.close(phase == Phase.PREPARED ? Duration.ZERO : Duration.ofSeconds(5));
-  }
-
-  @Override
-  public String toString() {
-    return transactionalId;
   }
 }

@@ -100,8 +100,8 @@ final class TransactionalKafkaEpochOutput implements EpochOutput {
     TransactionSlot[] slots = new TransactionSlot[SLOTS];
     try {
       for (int s = 0; s < SLOTS; s++) {
-        String id = slotTransactionalId(transactionalId, s);
-        slots[s] = TransactionSlot.open(TransactionSlot.producerParams(sinkParams, id), id, records[s]);
+        slots[s] = TransactionSlot.open(
+            TransactionSlot.producerParams(sinkParams, slotTransactionalId(transactionalId, s)), records[s]);
       }
     } catch (RuntimeException e) {
       for (TransactionSlot slot : slots) {
