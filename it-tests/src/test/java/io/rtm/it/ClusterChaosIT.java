@@ -1,5 +1,10 @@
 package io.rtm.it;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.to_json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -15,6 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.scheduler.SparkListenerTaskStart;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
@@ -161,6 +168,107 @@ class ClusterChaosIT {
       spark.sparkContext().removeSparkListener(placement);
       spark.sparkContext().removeSparkListener(runs);
     }
+  }
+
+  /**
+   * A keyed aggregation (count and sum per account, update mode) across a worker's SIGKILL: the
+   * restarted stages restore the state of the last committed epoch and replay the input after it, so
+   * the last value written per account, its final state, equals a stock micro-batch run over the same
+   * input topic, and the counts of what was sent. At-least-once output repeats updates of the open
+   * epoch, never a count above the truth.
+   */
+  @Test
+  void killingAWorkerMidAggregationKeepsItsStateEqualToMicroBatch() throws Exception {
+    TaskPlacement placement = new TaskPlacement();
+    ChaosChecks.RunStarts runs = new ChaosChecks.RunStarts();
+    spark.sparkContext().addSparkListener(placement);
+    spark.sparkContext().addSparkListener(runs);
+    String in = "chaos-agg-in";
+    String out = "chaos-agg-out";
+    String mbOut = "chaos-agg-mb";
+    broker.createTopic(in, 1);
+    broker.createTopic(out, 1);
+    broker.createTopic(mbOut, 1);
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers());
+         KafkaTopics.Collector realTime = new KafkaTopics.Collector(broker.bootstrapServers(), out);
+         KafkaTopics.Collector microBatch = new KafkaTopics.Collector(broker.bootstrapServers(), mbOut)) {
+      StreamingQuery query = Queries.toKafka(countsPerAccount(in), broker.bootstrapServers(), out,
+              Sessions.workDir("cp").toString())
+          .outputMode("update")
+          .trigger(Trigger.Continuous("200 milliseconds"))
+          .start();
+      List<KafkaTopics.Sent> sent;
+      try {
+        await().atMost(Duration.ofSeconds(120)).until(() -> placement.running.size() == 3);
+        sent = new ArrayList<>(producer.sendRange(in, 0, 200));
+        Map<String, String> warm = expectedTotals(sent);
+        await().atMost(Duration.ofSeconds(90)).until(() -> lastPerAccount(realTime).equals(warm));
+        try (ChaosChecks.SteadyFeed feed = new ChaosChecks.SteadyFeed(producer, in, 1_000_000, 5)) {
+          await().atMost(Duration.ofSeconds(10)).until(() -> feed.sent().size() >= 300);
+          cluster.killWorker(workerRunning(placement.running.values().iterator().next()));
+          await().atMost(Duration.ofSeconds(60)).until(() -> runs.runs().size() >= 2);
+          await().atMost(Duration.ofSeconds(10)).until(() -> feed.sent().size() >= 1_000);
+          feed.close();
+          sent.addAll(feed.sent());
+        }
+        Map<String, String> expected = expectedTotals(sent);
+        await().atMost(Duration.ofSeconds(90)).until(() -> lastPerAccount(realTime).equals(expected));
+        assertThat(query.exception().isDefined()).isFalse();
+      } finally {
+        query.stop();
+      }
+      spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "false");
+      Queries.toKafka(countsPerAccount(in), broker.bootstrapServers(), mbOut, Sessions.workDir("cp-mb").toString())
+          .outputMode("update")
+          .trigger(Trigger.AvailableNow())
+          .start()
+          .awaitTermination();
+      Map<String, String> expected = expectedTotals(sent);
+      await().atMost(Duration.ofSeconds(30)).until(() -> lastPerAccount(microBatch).size() == expected.size());
+      assertThat(lastPerAccount(realTime)).isEqualTo(lastPerAccount(microBatch)).isEqualTo(expected);
+      System.out.printf("CHAOS aggregation: %d inputs over %d accounts, runs started at epochs %s; %d updates"
+              + " written (micro-batch %d)%n", sent.size(), expected.size(), runs.runs(), realTime.values().size(),
+          microBatch.values().size());
+    } finally {
+      spark.sparkContext().removeSparkListener(placement);
+      spark.sparkContext().removeSparkListener(runs);
+    }
+  }
+
+  /** Count and sum of the amounts per account (2 shuffle partitions: 3 tasks, as the other tests). */
+  private Dataset<Row> countsPerAccount(String in) {
+    spark.conf().set("spark.sql.shuffle.partitions", "2");
+    return Queries.events(spark, broker.bootstrapServers(), in)
+        .groupBy(col("account_id"))
+        .agg(count("*").as("n"), sum(col("amount")).cast("decimal(18,1)").as("total"))
+        .select(col("account_id").as("key"), to_json(struct(col("account_id"), col("n"), col("total"))).as("value"));
+  }
+
+  /** What the state must hold per account after {@code sent}: its value as the query writes it. */
+  private static Map<String, String> expectedTotals(List<KafkaTopics.Sent> sent) {
+    Map<String, long[]> acc = new java.util.TreeMap<>();
+    for (KafkaTopics.Sent s : sent) {
+      long[] a = acc.computeIfAbsent(Events.account(s.eventId()), k -> new long[2]);
+      a[0]++;
+      a[1] += Math.round(Events.amount(s.eventId()) * 10);
+    }
+    Map<String, String> out = new java.util.TreeMap<>();
+    acc.forEach((k, a) -> out.put(k, a[0] + "/" + java.math.BigDecimal.valueOf(a[1], 1).toPlainString()));
+    return out;
+  }
+
+  /** The last update written per account (one output partition, so in the order they were made). */
+  private static Map<String, String> lastPerAccount(KafkaTopics.Collector collector) {
+    java.util.regex.Pattern p = java.util.regex.Pattern.compile(
+        "\"account_id\":\"([^\"]+)\",\"n\":(\\d+),\"total\":([0-9.]+)");
+    Map<String, String> last = new java.util.TreeMap<>();
+    for (String v : collector.values()) {
+      java.util.regex.Matcher m = p.matcher(v);
+      if (m.find()) {
+        last.put(m.group(1), m.group(2) + "/" + new java.math.BigDecimal(m.group(3)).setScale(1).toPlainString());
+      }
+    }
+    return last;
   }
 
   /** The worker whose work directory holds the executor (work-i/app-id/executor-id). */

@@ -9,7 +9,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.rtm.bench.harness.KafkaBroker;
@@ -23,7 +22,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
-import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -435,29 +433,94 @@ class RealTimeStreamJoinIT {
     }
   }
 
+  private static final long SENTINEL_THIRD = 29_999;
+
   /**
-   * An outer join read by a second stream-stream join stays refused at start, naming both joins and
-   * what to do (no test compares such a chain with micro-batch yet).
+   * Conversions (the third stream) naming the impression they came from in their account column:
+   * every third impression converts half a second after it (a match), every third one 1.5 s after it
+   * (outside the second join's one second: no match), the rest never. Then a far-future sentinel.
+   */
+  private static void sendConversions(String third) {
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers())) {
+      for (int i = 0; i < 120; i++) {
+        if (i % 3 != 2) {
+          long after = i % 3 == 0 ? 500 : 1500;
+          producer.sendAt(third, 2000 + i, "imp-" + i, 1.0, BASE.plusMillis(100L * i + after).toString());
+        }
+      }
+      producer.sendAt(third, SENTINEL_THIRD, "nobody-t", 1.0, BASE.plusSeconds(3600).toString());
+    }
+  }
+
+  /**
+   * Impressions joined ({@code type}) with their clicks by account, then each joined row with the
+   * conversions of its impression within a second (inner). The second join is keyed by the
+   * impression id, not the account, so Spark shuffles between the two joins and the second one reads
+   * the first one's output watermark.
+   */
+  private static Dataset<Row> conversionsOfJoinedImpressions(Dataset<Row> left, Dataset<Row> right, Dataset<Row> third,
+      String type) {
+    Dataset<Row> clicked = side(left, "l").join(side(right, "r"), clickWithinASecondOfItsImpression(), type);
+    return clicked.join(side(third, "t"),
+            col("t_acct").equalTo(concat_ws("", lit("imp-"), col("l_id").cast("string")))
+                .and(col("t_ts").geq(col("l_ts")))
+                .and(col("t_ts").leq(col("l_ts").plus(expr("interval 1 second")))), "inner")
+        .select(concat_ws("|", col("l_id").cast("string"), coalesce(col("r_id").cast("string"), lit("-")),
+                col("t_id").cast("string")).as("key"),
+            to_json(struct(col("l_id"), col("r_id"), col("t_id"))).as("value"));
+  }
+
+  /**
+   * A left outer join read by a second stream-stream join, as Spark's micro-batch engine runs it:
+   * impressions that never got a click leave the first join with nulls once the watermark passed
+   * them and must still meet their conversions in the second join, which keeps the conversions until
+   * the first join's output watermark (not its input watermark) passes them. The same rows as
+   * micro-batch and as a batch join of the same rows, among them unclicked converted impressions.
    */
   @Test
-  void aLeftOuterJoinIntoAnotherStreamJoinIsRefusedAtStart() {
+  void aLeftOuterJoinIntoAnotherStreamJoinEqualsMicroBatch() throws Exception {
+    joinIntoAnotherStreamJoinEqualsMicroBatch("left_outer");
+  }
+
+  /** The same chain with an inner first join: only clicked impressions meet their conversions. */
+  @Test
+  void anInnerJoinIntoAnotherStreamJoinEqualsMicroBatch() throws Exception {
+    joinIntoAnotherStreamJoinEqualsMicroBatch("inner");
+  }
+
+  private void joinIntoAnotherStreamJoinEqualsMicroBatch(String type) throws Exception {
     String left = topic("left", 1);
     String right = topic("right", 1);
     String third = topic("third", 1);
-    Column on = clickWithinASecondOfItsImpression();
-    Dataset<Row> outer = side(Queries.events(spark, broker.bootstrapServers(), left), "l")
-        .join(side(Queries.events(spark, broker.bootstrapServers(), right), "r"), on, "left_outer");
-    Dataset<Row> chained = outer.join(side(Queries.events(spark, broker.bootstrapServers(), third), "t"),
-            col("l_acct").equalTo(col("t_acct"))
-                .and(col("t_ts").geq(col("l_ts")))
-                .and(col("t_ts").leq(col("l_ts").plus(expr("interval 1 second")))), "inner")
-        .select(col("l_acct").as("key"), to_json(struct(col("l_id"), col("r_id"), col("t_id"))).as("value"));
-    assertThatThrownBy(() -> start(chained, topic("out", 1), Sessions.workDir("cp"),
-            Trigger.Continuous("200 milliseconds")))
-        .isInstanceOfSatisfying(SparkThrowable.class,
-            e -> assertThat(e.getCondition()).isEqualTo("RTM_UNSUPPORTED_OPERATOR"))
-        .hasMessageContaining("LeftOuter")
-        .hasMessageContaining("followed by Join")
-        .hasMessageContaining("micro-batch trigger");
+    sendBothSides(left, right);
+    sendConversions(third);
+    Column noSentinels = col("event_id").notEqual(SENTINEL_LEFT).and(col("event_id").notEqual(SENTINEL_RIGHT))
+        .and(col("event_id").notEqual(SENTINEL_THIRD));
+    List<String> expected = conversionsOfJoinedImpressions(batchEvents(left).filter(noSentinels),
+            batchEvents(right).filter(noSentinels), batchEvents(third).filter(noSentinels), type)
+        .select("value").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    String out = topic("out", 1);
+    String mbOut = topic("mb", 1);
+    try (KafkaTopics.Collector realTime = new KafkaTopics.Collector(broker.bootstrapServers(), out);
+         KafkaTopics.Collector microBatch = new KafkaTopics.Collector(broker.bootstrapServers(), mbOut)) {
+      start(conversionsOfJoinedImpressions(Queries.events(spark, broker.bootstrapServers(), left),
+          Queries.events(spark, broker.bootstrapServers(), right), Queries.events(spark, broker.bootstrapServers(), third),
+          type), out, Sessions.workDir("cp"), Trigger.Continuous("200 milliseconds"));
+      await().atMost(Duration.ofSeconds(40)).until(() -> realTime.values().size() >= expected.size());
+      queries.get(0).stop();
+      spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "false");
+      start(conversionsOfJoinedImpressions(Queries.events(spark, broker.bootstrapServers(), left),
+          Queries.events(spark, broker.bootstrapServers(), right), Queries.events(spark, broker.bootstrapServers(), third),
+          type), mbOut, Sessions.workDir("cp-mb"), Trigger.ProcessingTime("200 milliseconds"));
+      await().atMost(Duration.ofSeconds(40)).until(() -> microBatch.values().size() >= expected.size());
+      queries.get(1).stop();
+      assertThat(realTime.values()).hasSize(expected.size());
+      assertThat(multiset(realTime.values())).isEqualTo(multiset(microBatch.values())).isEqualTo(multiset(expected));
+      assertThat(realTime.values()).as("converted impressions").isNotEmpty();
+      if (type.equals("left_outer")) {
+        assertThat(realTime.values()).as("unclicked converted impressions, emitted by the first join's watermark")
+            .anyMatch(v -> !v.contains("r_id"));
+      }
+    }
   }
 }

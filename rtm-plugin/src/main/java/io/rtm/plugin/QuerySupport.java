@@ -3,9 +3,7 @@ package io.rtm.plugin;
 import io.rtm.plugin.errors.RealTimeModeException;
 import io.rtm.plugin.errors.RtmErrors;
 import java.util.Map;
-import org.apache.spark.sql.catalyst.analysis.UnsupportedOperationChecker$;
 import org.apache.spark.sql.catalyst.expressions.aggregate.AggregateExpression;
-import org.apache.spark.sql.catalyst.plans.logical.Join;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.streaming.OutputMode;
 import scala.jdk.javaapi.CollectionConverters;
@@ -31,11 +29,6 @@ final class QuerySupport {
 
   /** The first reason the query cannot run in the given output mode, or null when it can. */
   static RealTimeModeException check(LogicalPlan plan, OutputMode outputMode) {
-    return check(plan, outputMode, null);
-  }
-
-  /** @param statefulAbove the nearest stateful operator above {@code plan} (Spark's definition), or null */
-  private static RealTimeModeException check(LogicalPlan plan, OutputMode outputMode, LogicalPlan statefulAbove) {
     if (plan.isStreaming()) {
       String name = plan.nodeName();
       if (name.equals("Aggregate")) {
@@ -57,16 +50,9 @@ final class QuerySupport {
       if (streamingChildren > 1 && !name.equals("Union") && !StreamJoins.supported(plan)) {
         return RtmErrors.unsupportedOperator(name, StreamJoins.UNSUPPORTED);
       }
-      if (streamingChildren > 1 && statefulAbove != null && StreamJoins.outer(plan)
-          && !StreamJoins.AFTER_OUTER.contains(statefulAbove.nodeName())) {
-        return RtmErrors.unsupportedOperator(name + " (" + ((Join) plan).joinType() + ") followed by "
-            + statefulAbove.nodeName(), StreamJoins.OUTER_THEN_STATEFUL);
-      }
     }
-    LogicalPlan above = plan.isStreaming() && UnsupportedOperationChecker$.MODULE$.isStatefulOperation(plan)
-        ? plan : statefulAbove;
     for (LogicalPlan child : CollectionConverters.asJava(plan.children())) {
-      RealTimeModeException e = check(child, outputMode, above);
+      RealTimeModeException e = check(child, outputMode);
       if (e != null) {
         return e;
       }
