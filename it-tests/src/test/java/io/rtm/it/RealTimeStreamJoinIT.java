@@ -499,19 +499,18 @@ class RealTimeStreamJoinIT {
     List<String> expected = conversionsOfJoinedImpressions(batchEvents(left).filter(noSentinels),
             batchEvents(right).filter(noSentinels), batchEvents(third).filter(noSentinels), type)
         .select("value").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    java.util.function.Supplier<Dataset<Row>> query = () -> conversionsOfJoinedImpressions(
+        Queries.events(spark, broker.bootstrapServers(), left), Queries.events(spark, broker.bootstrapServers(), right),
+        Queries.events(spark, broker.bootstrapServers(), third), type);
     String out = topic("out", 1);
     String mbOut = topic("mb", 1);
     try (KafkaTopics.Collector realTime = new KafkaTopics.Collector(broker.bootstrapServers(), out);
          KafkaTopics.Collector microBatch = new KafkaTopics.Collector(broker.bootstrapServers(), mbOut)) {
-      start(conversionsOfJoinedImpressions(Queries.events(spark, broker.bootstrapServers(), left),
-          Queries.events(spark, broker.bootstrapServers(), right), Queries.events(spark, broker.bootstrapServers(), third),
-          type), out, Sessions.workDir("cp"), Trigger.Continuous("200 milliseconds"));
+      start(query.get(), out, Sessions.workDir("cp"), Trigger.Continuous("200 milliseconds"));
       await().atMost(Duration.ofSeconds(40)).until(() -> realTime.values().size() >= expected.size());
       queries.get(0).stop();
       spark.conf().set("spark.sql.streaming.realTimeMode.enabled", "false");
-      start(conversionsOfJoinedImpressions(Queries.events(spark, broker.bootstrapServers(), left),
-          Queries.events(spark, broker.bootstrapServers(), right), Queries.events(spark, broker.bootstrapServers(), third),
-          type), mbOut, Sessions.workDir("cp-mb"), Trigger.ProcessingTime("200 milliseconds"));
+      start(query.get(), mbOut, Sessions.workDir("cp-mb"), Trigger.ProcessingTime("200 milliseconds"));
       await().atMost(Duration.ofSeconds(40)).until(() -> microBatch.values().size() >= expected.size());
       queries.get(1).stop();
       assertThat(realTime.values()).hasSize(expected.size());
