@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.upper;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.rtm.bench.harness.KafkaBroker;
@@ -16,11 +17,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.ProducerIdAndEpoch;
 import org.apache.spark.sql.Dataset;
@@ -37,6 +41,8 @@ class ExactlyOnceKafkaIT {
   private static KafkaBroker broker;
   private static SparkSession spark;
   private static final AtomicInteger TOPICS = new AtomicInteger();
+  /** No generated input has this id: the zombie's row. */
+  private static final long ZOMBIE_EVENT_ID = 999_999_999L;
 
   @BeforeAll
   static void start() {
@@ -123,6 +129,68 @@ class ExactlyOnceKafkaIT {
       }
     } finally {
       spark.sparkContext().removeSparkListener(runs);
+    }
+  }
+
+  /**
+   * A zombie: a producer of a sink task's transactional id that opened its transaction before the
+   * task's current attempt started (an attempt the driver gave up on, still running somewhere). The
+   * new attempt's {@code initTransactions} must fence it: its open transaction is aborted, its
+   * commit fails, and a {@code read_committed} consumer never sees its row.
+   */
+  @Test
+  void aZombieProducerOfASinkTaskIsFencedByTheNextAttemptAndCommitsNothing() throws Exception {
+    String in = topic("zin", 2);
+    String out = topic("zout", 1);
+    String checkpoint = Sessions.workDir("cp").toString();
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers());
+         KafkaTopics.Collector committed = new KafkaTopics.Collector(broker.bootstrapServers(), out, true)) {
+      List<KafkaTopics.Sent> sent = new ArrayList<>(producer.sendRange(in, 0, 100));
+      StreamingQuery first = Queries.toKafka(Queries.shuffled(spark, broker.bootstrapServers(), in, 2),
+              broker.bootstrapServers(), out, checkpoint)
+          .trigger(Trigger.Continuous("200 milliseconds")).start();
+      UUID queryId = first.id();
+      try {
+        long kept = sent.stream().filter(s -> Queries.kept(s.eventId())).count();
+        await().atMost(Duration.ofSeconds(60)).until(() -> committed.values().size() >= kept);
+      } finally {
+        first.stop();
+      }
+
+      // The id the sink derives for partition 0's first producer (TransactionalKafkaWriterFactory).
+      KafkaProducer<String, String> zombie = producer("rtm-" + queryId + "-0");
+      try {
+        zombie.initTransactions();
+        zombie.beginTransaction();
+        zombie.send(new ProducerRecord<>(out, "zombie", "{\"event_id\":" + ZOMBIE_EVENT_ID + "}")).get();
+
+        StreamingQuery second = Queries.toKafka(Queries.shuffled(spark, broker.bootstrapServers(), in, 2),
+                broker.bootstrapServers(), out, checkpoint)
+            .trigger(Trigger.Continuous("200 milliseconds")).start();
+        try {
+          assertThat(second.id()).isEqualTo(queryId);
+          sent.addAll(producer.sendRange(in, 100, 100));
+          Set<Long> expected = sent.stream().filter(s -> Queries.kept(s.eventId()))
+              .map(KafkaTopics.Sent::eventId).collect(Collectors.toSet());
+          // An open zombie transaction would hold back read_committed on the partition until it
+          // timed out (ten minutes): output arriving at all shows the new attempt aborted it.
+          await().atMost(Duration.ofSeconds(60)).until(() -> committed.values().size() >= expected.size());
+
+          assertThatThrownBy(zombie::commitTransaction)
+              .as("the zombie's commit after the new attempt started")
+              .isInstanceOfAny(ProducerFencedException.class, InvalidProducerEpochException.class);
+          assertThat(second.exception().isDefined()).isFalse();
+          Map<Long, Long> counts = committed.values().stream()
+              .collect(Collectors.groupingBy(Events::idOf, Collectors.counting()));
+          assertThat(counts.keySet()).as("inputs seen by read_committed (" + ZOMBIE_EVENT_ID + " is the zombie's row)")
+              .isEqualTo(expected);
+          assertThat(counts.values()).as("copies per input for read_committed").allMatch(n -> n == 1);
+        } finally {
+          second.stop();
+        }
+      } finally {
+        zombie.close(Duration.ZERO);
+      }
     }
   }
 
