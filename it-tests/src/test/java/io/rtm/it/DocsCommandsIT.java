@@ -94,6 +94,7 @@ class DocsCommandsIT {
         " --workloads aggregation,fraud --modes plugin-100ms,microbatch --rates 10000 --warmup-s 45 --window-s 20",
         " --search-rate --workloads aggregation --modes plugin-100ms,microbatch --warmup-s 20",
         " --search-rate --workloads aggregation,fraud-final --modes plugin-100ms,microbatch --warmup-s 20 --search-p99-ms 5000",
+        " --search-rate --workloads stateless,aggregation --modes plugin-100ms,flink-100ms --warmup-s 20",
         " --quick --workloads stateless,aggregation --modes plugin-100ms,plugin-eos-100ms",
         " --workloads stateless,aggregation --modes plugin-100ms,plugin-eos-100ms,plugin-1s,plugin-eos-1s --rates 10000 --warmup-s 30 --window-s 20",
         " --workloads stateless,aggregation --modes plugin-100ms,plugin-eos-100ms,plugin-1s,plugin-eos-1s --rates 1000 --warmup-s 30 --window-s 20",

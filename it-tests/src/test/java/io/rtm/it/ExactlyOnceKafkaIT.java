@@ -146,9 +146,7 @@ class ExactlyOnceKafkaIT {
     try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers());
          KafkaTopics.Collector committed = new KafkaTopics.Collector(broker.bootstrapServers(), out, true)) {
       List<KafkaTopics.Sent> sent = new ArrayList<>(producer.sendRange(in, 0, 100));
-      StreamingQuery first = Queries.toKafka(Queries.shuffled(spark, broker.bootstrapServers(), in, 2),
-              broker.bootstrapServers(), out, checkpoint)
-          .trigger(Trigger.Continuous("200 milliseconds")).start();
+      StreamingQuery first = startShuffled(in, out, checkpoint);
       UUID queryId = first.id();
       try {
         long kept = sent.stream().filter(s -> Queries.kept(s.eventId())).count();
@@ -164,9 +162,7 @@ class ExactlyOnceKafkaIT {
         zombie.beginTransaction();
         zombie.send(new ProducerRecord<>(out, "zombie", "{\"event_id\":" + ZOMBIE_EVENT_ID + "}")).get();
 
-        StreamingQuery second = Queries.toKafka(Queries.shuffled(spark, broker.bootstrapServers(), in, 2),
-                broker.bootstrapServers(), out, checkpoint)
-            .trigger(Trigger.Continuous("200 milliseconds")).start();
+        StreamingQuery second = startShuffled(in, out, checkpoint);
         try {
           assertThat(second.id()).isEqualTo(queryId);
           sent.addAll(producer.sendRange(in, 100, 100));
@@ -192,6 +188,13 @@ class ExactlyOnceKafkaIT {
         zombie.close(Duration.ZERO);
       }
     }
+  }
+
+  /** The shuffled query of {@link Queries#shuffled} from {@code in} to {@code out}; the same query id on every start. */
+  private static StreamingQuery startShuffled(String in, String out, String checkpoint) throws Exception {
+    return Queries.toKafka(Queries.shuffled(spark, broker.bootstrapServers(), in, 2), broker.bootstrapServers(), out,
+            checkpoint)
+        .trigger(Trigger.Continuous("200 milliseconds")).start();
   }
 
   @Test
