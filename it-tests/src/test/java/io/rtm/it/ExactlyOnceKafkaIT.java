@@ -114,10 +114,7 @@ class ExactlyOnceKafkaIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> committed.values().size() >= expected.size());
 
         assertThat(query.exception().isDefined()).isFalse();
-        Map<Long, Long> counts = committed.values().stream()
-            .collect(Collectors.groupingBy(Events::idOf, Collectors.counting()));
-        assertThat(counts.keySet()).isEqualTo(expected);
-        assertThat(counts.values()).as("copies per input for read_committed").allMatch(n -> n == 1);
+        assertEachInputOnce(committed.values(), expected);
         System.out.printf("EXACTLY-ONCE kafka: %d inputs once each for read_committed across %d runs; "
                 + "read_uncommitted saw %d records (aborted ones included); recovery %d ms; median latency"
                 + " to read_committed before the failure %d ms%n",
@@ -176,11 +173,8 @@ class ExactlyOnceKafkaIT {
               .as("the zombie's commit after the new attempt started")
               .isInstanceOfAny(ProducerFencedException.class, InvalidProducerEpochException.class);
           assertThat(second.exception().isDefined()).isFalse();
-          Map<Long, Long> counts = committed.values().stream()
-              .collect(Collectors.groupingBy(Events::idOf, Collectors.counting()));
-          assertThat(counts.keySet()).as("inputs seen by read_committed (" + ZOMBIE_EVENT_ID + " is the zombie's row)")
-              .isEqualTo(expected);
-          assertThat(counts.values()).as("copies per input for read_committed").allMatch(n -> n == 1);
+          // The zombie's row, ZOMBIE_EVENT_ID, would be an input not in expected.
+          assertEachInputOnce(committed.values(), expected);
         } finally {
           second.stop();
         }
@@ -188,6 +182,14 @@ class ExactlyOnceKafkaIT {
         zombie.close(Duration.ZERO);
       }
     }
+  }
+
+  /** What a read_committed consumer saw: each expected input exactly once, and nothing else. */
+  private static void assertEachInputOnce(List<String> readCommitted, Set<Long> expected) {
+    Map<Long, Long> counts = readCommitted.stream()
+        .collect(Collectors.groupingBy(Events::idOf, Collectors.counting()));
+    assertThat(counts.keySet()).as("inputs seen by read_committed").isEqualTo(expected);
+    assertThat(counts.values()).as("copies per input for read_committed").allMatch(n -> n == 1);
   }
 
   /** The shuffled query of {@link Queries#shuffled} from {@code in} to {@code out}; the same query id on every start. */
