@@ -33,6 +33,8 @@ import java.util.Set;
  *                          flink-10s (default all)
  * --rates 1000,10000       events/s
  * --warmup-s 10 --window-s 10
+ * --warmup-ramp-s 0        the first part of the warm-up at rising rates: ten steps from a tenth of
+ *                          the rate to the full rate (0: the full rate from the first event)
  * --search-rate            search each workload and mode for its highest sustainable rate instead
  *                          of measuring fixed rates (see docs/benchmarks.md), with
  *   --search-start 5000 --search-factor 1.5 --search-max 200000   the rates tried
@@ -45,7 +47,7 @@ import java.util.Set;
  */
 public final class Benchmark {
   private static final Set<String> VALUES =
-      Set.of("workloads", "modes", "rates", "warmup-s", "window-s", "results", "plugin-jar", "search-start",
+      Set.of("workloads", "modes", "rates", "warmup-s", "warmup-ramp-s", "window-s", "results", "plugin-jar", "search-start",
           "search-factor", "search-max", "search-settle-s", "search-step-s", "search-p99-ms", "search-lag-growth");
 
   /** What a run left: its folder, every cell's result, and (quick mode) the verdict. */
@@ -91,8 +93,9 @@ public final class Benchmark {
     List<RunSpec> specs = plan.specs();
     out.printf("plan: %d runs%s%n", specs.size(), plan.quick() ? " (quick: exact event counts, output checked)" : "");
     for (RunSpec spec : specs) {
-      out.printf("  %s: %d events/s, warm-up %d s, window %d s%n", spec.id(), spec.rate(),
-          spec.warmup().toSeconds(), spec.window().toSeconds());
+      out.printf("  %s: %d events/s, warm-up %d s%s, window %d s%n", spec.id(), spec.rate(),
+          spec.warmup().toSeconds(), spec.ramp().isZero() ? "" : " (rising for the first " + spec.ramp().toSeconds() + " s)",
+          spec.window().toSeconds());
     }
   }
 
@@ -106,9 +109,18 @@ public final class Benchmark {
         ? base.rates() : flags.list("rates", null).stream().map(Integer::parseInt).toList();
     Duration warmup = Duration.ofMillis((long) (flags.doubleValue("warmup-s", base.warmup().toMillis() / 1e3) * 1000));
     Duration window = Duration.ofMillis((long) (flags.doubleValue("window-s", base.window().toMillis() / 1e3) * 1000));
-    Plan plan = base.with(workloads, modes, rates, warmup, window);
+    Plan plan = base.with(workloads, modes, rates, warmup, window)
+        .withRamp(Duration.ofMillis((long) (flags.doubleValue("warmup-ramp-s", 0) * 1000)));
     if (flags.list("workloads", null) != null) {
       plan = plan.withoutModeLimits();
+    }
+    if (!plan.ramp().isZero() && (plan.quick() || flags.has("search-rate"))) {
+      throw new IllegalArgumentException("--warmup-ramp-s is for fixed-rate runs: --quick sends an exact number of events"
+          + " at one rate and --search-rate starts at --search-start");
+    }
+    if (plan.ramp().compareTo(plan.warmup()) > 0) {
+      throw new IllegalArgumentException("--warmup-ramp-s is the first part of the warm-up: at most --warmup-s ("
+          + plan.warmup().toMillis() / 1e3 + " s)");
     }
     if (flags.has("search-rate")) {
       if (plan.quick()) {

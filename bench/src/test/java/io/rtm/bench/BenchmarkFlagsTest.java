@@ -12,7 +12,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class BenchmarkFlagsTest {
-  private static final Set<String> VALUES = Set.of("workloads", "modes", "rates", "warmup-s", "window-s", "results",
+  private static final Set<String> VALUES = Set.of("workloads", "modes", "rates", "warmup-s", "warmup-ramp-s", "window-s", "results",
       "plugin-jar", "search-start", "search-factor", "search-max", "search-settle-s", "search-step-s", "search-p99-ms",
       "search-lag-growth");
 
@@ -46,5 +46,24 @@ class BenchmarkFlagsTest {
     // Without --workloads the quick plan keeps the running count under Flink only.
     Plan unnamed = plan("--quick", "--modes", "plugin-100ms,flink-100ms");
     assertThat(unnamed.modesFor(Workload.AGGREGATION)).containsExactly(Mode.FLINK_100MS);
+  }
+
+  @Test
+  void aWarmupRampIsThePartOfEveryRunsWarmupAtRisingRates() {
+    Plan plan = plan("--workloads", "aggregation", "--modes", "plugin-100ms,flink-100ms", "--rates", "10000",
+        "--warmup-s", "60", "--warmup-ramp-s", "30");
+    assertThat(plan.specs()).hasSize(2).allSatisfy(spec -> {
+      assertThat(spec.ramp()).isEqualTo(Duration.ofSeconds(30));
+      assertThat(spec.warmup()).isEqualTo(Duration.ofSeconds(60));
+    });
+    assertThat(plan("--modes", "relay").specs()).allSatisfy(spec -> assertThat(spec.ramp()).isZero());
+  }
+
+  @Test
+  void aRampLongerThanTheWarmupOrOutsideFixedRateRunsIsRefused() {
+    assertThatThrownBy(() -> plan("--warmup-s", "10", "--warmup-ramp-s", "20")).hasMessageContaining("--warmup-s");
+    assertThatThrownBy(() -> plan("--quick", "--warmup-ramp-s", "1")).hasMessageContaining("--quick");
+    assertThatThrownBy(() -> plan("--search-rate", "--warmup-ramp-s", "5", "--warmup-s", "20"))
+        .hasMessageContaining("--search-rate");
   }
 }

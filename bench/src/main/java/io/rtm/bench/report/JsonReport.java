@@ -26,6 +26,7 @@ final class JsonReport {
         "modes", plan.modes().stream().map(m -> m.id()).toList(),
         "rates", plan.rates(),
         "warmup_s", plan.warmup().toSeconds(),
+        "warmup_ramp_s", plan.ramp().toSeconds(),
         "window_s", plan.window().toSeconds(),
         "only_modes", plan.onlyModes().entrySet().stream().collect(java.util.stream.Collectors.toMap(
             e -> e.getKey().id(), e -> e.getValue().stream().map(m -> m.id()).toList()))));

@@ -4,6 +4,7 @@ import io.rtm.bench.flink.FlinkSettings;
 import io.rtm.bench.run.OutputCheck;
 import io.rtm.bench.run.Plan;
 import io.rtm.bench.run.QuickVerdict;
+import io.rtm.bench.run.RunExecutor;
 import io.rtm.bench.run.RunResult;
 import io.rtm.bench.spec.Mode;
 import io.rtm.bench.spec.Workload;
@@ -79,9 +80,13 @@ final class MarkdownReport {
     s.append("- Latency: consumer arrival wall clock minus the send time the generator stamped in the record (`send_us` header,"
         + " or for aggregates `send_ns` of the newest event counted). Same host, so no clock skew.\n");
     if (!plan.searches()) {
-      s.append(String.format(Locale.ROOT, "- Warm-up %d s from the first event sent, excluded; measured window %d s by arrival time,"
+      s.append(String.format(Locale.ROOT, "- Warm-up %d s from the first event sent, excluded%s; measured window %d s by arrival time,"
           + " stretched per mode to cross at least %d epoch/batch boundaries:",
-          plan.warmup().toSeconds(), plan.window().toSeconds(), Plan.MIN_BOUNDARIES));
+          plan.warmup().toSeconds(),
+          plan.ramp().isZero() ? "" : String.format(Locale.ROOT, " (its first %d s at rising rates: %d steps from a tenth of"
+              + " the rate to the full rate, so that each JVM compiles its hot paths while it keeps up)",
+              plan.ramp().toSeconds(), io.rtm.bench.run.RampSteps.STEPS),
+          plan.window().toSeconds(), Plan.MIN_BOUNDARIES));
       Map<String, String> windows = new LinkedHashMap<>();
       for (Mode m : plan.modes()) {
         windows.put(m.id(), plan.windowFor(m).toSeconds() + " s");
@@ -99,7 +104,10 @@ final class MarkdownReport {
           + " Every other mode is at-least-once and measured `read_uncommitted`. A quick run's output check also fails an"
           + " exactly-once mode on any duplicate.\n");
     }
-    s.append("- Peak heap: the driver JVM's highest heap occupancy (sampled every 50 ms and before every GC); peak RSS: `VmHWM`. `-Xmx2g`, G1.\n");
+    s.append("- Peak heap: the driver JVM's highest heap occupancy (sampled every 50 ms and before every GC); peak RSS: `VmHWM`. `-Xmx2g`, G1"
+        + (RunExecutor.extraModeJvmOptions().isEmpty() ? "" : ", and in every mode's JVM `"
+            + String.join(" ", RunExecutor.extraModeJvmOptions()) + "` (RTM_BENCH_MODE_JAVA_OPTS)")
+        + ".\n");
     s.append("- State rows / state MiB (stateful workloads): the last progress's state operators, summed (Spark modes only).\n");
     s.append("- out/s counts output records in the window (aggregations emit one per updated group); in/s is the generator's rate.\n");
     if (plan.modes().stream().anyMatch(m -> m.engine() == Mode.Engine.FLINK)) {

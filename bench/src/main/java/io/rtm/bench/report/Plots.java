@@ -58,7 +58,7 @@ final class Plots {
   /** p50 and max per time bucket, with the epoch or batch commits as vertical lines. */
   static Path timeline(Path dir, String name, RunResult r) {
     double end = end(r);
-    double bucket = Math.max(0.1, end / 600);
+    double bucket = bucketSec(end);
     Series s = bucketed(r, bucket);
     long commitsShown = Arrays.stream(r.commitsSec()).filter(c -> c >= 0 && c <= end).count();
     String what = r.spec().mode().engine() == io.rtm.bench.spec.Mode.Engine.FLINK ? "checkpoints" : "commits";
@@ -68,6 +68,7 @@ final class Plots {
     XYChart chart = new XYChartBuilder().width(1000).height(520).title(title)
         .xAxisTitle("seconds since the generator started").yAxisTitle("latency (ms, log scale)").build();
     chart.getStyler().setYAxisLogarithmic(true);
+    chart.getStyler().setXAxisDecimalPattern("#0");
     chart.getStyler().setMarkerSize(0);
     chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
     chart.getStyler().setAnnotationLineColor(new Color(120, 120, 220, 110));
@@ -91,7 +92,7 @@ final class Plots {
    */
   static Path versus(Path dir, String name, RunResult plugin, RunResult flink) {
     double end = Math.max(end(plugin), end(flink));
-    double bucket = Math.max(0.1, end / 600);
+    double bucket = bucketSec(end);
     Series p = bucketed(plugin, bucket);
     Series f = bucketed(flink, bucket);
     String title = String.format(Locale.ROOT, "%s at %d/s: %s vs %s, latency per %.0f ms",
@@ -100,6 +101,7 @@ final class Plots {
     XYChart chart = new XYChartBuilder().width(1000).height(560).title(title)
         .xAxisTitle("seconds since the generator started").yAxisTitle("latency (ms, log scale)").build();
     chart.getStyler().setYAxisLogarithmic(true);
+    chart.getStyler().setXAxisDecimalPattern("#0");
     chart.getStyler().setMarkerSize(7);
     chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
     line(chart, plugin.spec().mode().id() + " max", p.x, p.max, new Color(60, 90, 200));
@@ -135,6 +137,11 @@ final class Plots {
     s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
     s.setMarker(marker);
     s.setMarkerColor(color);
+  }
+
+  /** About 600 buckets over the run, rounded up to whole 50 ms so that the title reads plainly. */
+  static double bucketSec(double end) {
+    return Math.max(0.1, Math.ceil(end / 600 / 0.05) * 0.05);
   }
 
   private static double min(List<Double> values) {

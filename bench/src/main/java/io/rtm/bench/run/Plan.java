@@ -24,7 +24,8 @@ public record Plan(
     Duration window,
     int quickEvents,
     Map<Workload, List<Mode>> onlyModes,
-    io.rtm.bench.search.RateSearch search) {
+    io.rtm.bench.search.RateSearch search,
+    Duration ramp) {
 
   public static final int MIN_BOUNDARIES = 5;
   public static final Duration MAX_BOUNDARY_WINDOW = Duration.ofSeconds(90);
@@ -44,17 +45,23 @@ public record Plan(
         Duration.ZERO,
         2_000,
         Map.of(Workload.AGGREGATION, List.of(Mode.FLINK_100MS)),
-        null);
+        null,
+        Duration.ZERO);
   }
 
   /** Every workload under every mode at 1k and 10k events/s. */
   public static Plan fullPlan() {
     return new Plan(false, List.of(Workload.values()), List.of(Mode.values()), List.of(1_000, 10_000),
-        Duration.ofSeconds(10), Duration.ofSeconds(10), 0, Map.of(), null);
+        Duration.ofSeconds(10), Duration.ofSeconds(10), 0, Map.of(), null, Duration.ZERO);
   }
 
   public Plan with(List<Workload> workloads, List<Mode> modes, List<Integer> rates, Duration warmup, Duration window) {
-    return new Plan(quick, workloads, modes, rates, warmup, window, quickEvents, onlyModes, search);
+    return new Plan(quick, workloads, modes, rates, warmup, window, quickEvents, onlyModes, search, ramp);
+  }
+
+  /** The same runs with the first {@code ramp} of each warm-up at rising rates ({@link RunSpec#ramp}). */
+  public Plan withRamp(Duration ramp) {
+    return new Plan(quick, workloads, modes, rates, warmup, window, quickEvents, onlyModes, search, ramp);
   }
 
   /**
@@ -63,7 +70,7 @@ public record Plan(
    * micro-batch too, to compare their final counts with Flink's).
    */
   public Plan withoutModeLimits() {
-    return new Plan(quick, workloads, modes, rates, warmup, window, quickEvents, Map.of(), search);
+    return new Plan(quick, workloads, modes, rates, warmup, window, quickEvents, Map.of(), search, ramp);
   }
 
   /**
@@ -71,7 +78,7 @@ public record Plan(
    * rates; {@code warmup} is then the warm-up at the search's start rate.
    */
   public Plan searching(io.rtm.bench.search.RateSearch rateSearch) {
-    return new Plan(quick, workloads, modes, rates, warmup, window, quickEvents, onlyModes, rateSearch);
+    return new Plan(quick, workloads, modes, rates, warmup, window, quickEvents, onlyModes, rateSearch, ramp);
   }
 
   public boolean searches() {
@@ -99,7 +106,7 @@ public record Plan(
     for (Workload w : workloads) {
       for (Mode m : modesFor(w)) {
         for (int rate : rates) {
-          specs.add(new RunSpec(w, m, rate, warmup, windowFor(m), quick ? quickEvents : 0));
+          specs.add(new RunSpec(w, m, rate, warmup, windowFor(m), quick ? quickEvents : 0, ramp));
         }
       }
     }

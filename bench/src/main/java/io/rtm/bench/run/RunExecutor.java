@@ -53,7 +53,17 @@ public final class RunExecutor implements AutoCloseable {
     List<String> jvm = new ArrayList<>(mode.engine() == Mode.Engine.FLINK
         ? FlinkSettings.JAVA17_OPTIONS : JavaCommand.SPARK_JAVA17_OPTIONS);
     jvm.addAll(List.of("-Xmx2g", "-XX:+UseG1GC", "-Djava.awt.headless=true"));
+    jvm.addAll(extraModeJvmOptions());
     return List.copyOf(jvm);
+  }
+
+  /**
+   * {@code RTM_BENCH_MODE_JAVA_OPTS}, split on spaces: options added to every mode's JVM alike
+   * (Spark's, Flink's and the relay's), for trying a JVM setting on every engine in one run.
+   */
+  public static List<String> extraModeJvmOptions() {
+    String value = System.getenv().getOrDefault("RTM_BENCH_MODE_JAVA_OPTS", "").trim();
+    return value.isEmpty() ? List.of() : List.of(value.split("\\s+"));
   }
 
   public RunResult execute(RunSpec spec) {
@@ -148,7 +158,12 @@ public final class RunExecutor implements AutoCloseable {
       }
       long generatorStartUs = WallClock.epochMicros();
       CompletableFuture<Void> sending =
-          CompletableFuture.runAsync(() -> generator.runFor(spec.sendDuration()));
+          CompletableFuture.runAsync(() -> {
+            for (RampSteps.Step step : RampSteps.of(spec.ramp(), spec.rate())) {
+              generator.runFor(step.duration(), step.rate());
+            }
+            generator.runFor(spec.sendDuration().minus(spec.ramp()));
+          });
       boolean died = awaitEither(sending, child.failed(), spec.sendDuration().plusMinutes(1));
       if (died) {
         generator.stop();

@@ -11,9 +11,26 @@ import java.time.Duration;
  * @param window measured after the warm-up (by arrival time at the recorder)
  * @param exactEvents when positive, send exactly this many events and check the output id by id
  *     (quick mode) instead of sending for warm-up plus window
+ * @param ramp the first part of the warm-up, in which the rate rises in steps from a tenth of
+ *     {@code rate} to {@code rate} (zero: the full rate from the first event); see {@link RampSteps}
  */
 public record RunSpec(
-    Workload workload, Mode mode, int rate, Duration warmup, Duration window, int exactEvents) {
+    Workload workload, Mode mode, int rate, Duration warmup, Duration window, int exactEvents, Duration ramp) {
+
+  public RunSpec {
+    if (ramp.compareTo(warmup) > 0) {
+      throw new IllegalArgumentException("the ramp (" + ramp.toMillis() / 1e3 + " s) is part of the warm-up ("
+          + warmup.toMillis() / 1e3 + " s): it cannot be longer");
+    }
+    if (!ramp.isZero() && exactEvents > 0) {
+      throw new IllegalArgumentException("a quick run sends an exact number of events at one rate: no ramp");
+    }
+  }
+
+  /** A run at the full rate from its first event. */
+  public RunSpec(Workload workload, Mode mode, int rate, Duration warmup, Duration window, int exactEvents) {
+    this(workload, mode, rate, warmup, window, exactEvents, Duration.ZERO);
+  }
 
   public boolean checksOutput() {
     return exactEvents > 0;
