@@ -49,11 +49,20 @@ public final class QueryCheckpointLogs {
   }
 
   /**
-   * Whether {@code epoch} is in the commit log. The log's own cache answers for recent epochs, and a
-   * miss is one file lookup; {@link #lastCommittedEpoch} lists and stats the whole log directory.
+   * Whether {@code epoch} is in the commit log: one file lookup, then the log's own read (cached for
+   * recent epochs); {@link #lastCommittedEpoch} lists and stats the whole log directory. The lookup
+   * comes first because the reporter mostly asks for the epoch that has not committed yet, and
+   * Spark 4.2.0's {@code HDFSMetadataLog.get} answers that by building and catching a
+   * {@code batchMetadataFileNotFoundError} (its message formatted from the error-class JSON), about
+   * 1 % of a 2-core machine at 50 polls a second. {@code fileManager()} and {@code batchIdToPath}
+   * are public in Spark 4.2.0.
    */
   public boolean isCommitted(long epoch) {
-    return epoch >= 0 && readEvictionSafe(() -> query.commitLog().get(epoch)).isDefined();
+    if (epoch < 0) {
+      return false;
+    }
+    var log = query.commitLog();
+    return log.fileManager().exists(log.batchIdToPath(epoch)) && readEvictionSafe(() -> log.get(epoch)).isDefined();
   }
 
   /**
