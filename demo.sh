@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The demo: builds everything, starts a local Kafka broker, sends 10,000 events/s through a
 # shuffled real-time query for 60 s and prints end-to-end latency percentiles and throughput.
-#   ./demo.sh [--rate 10000] [--seconds 60] [--warmup-s 20] [--trigger realtime|microbatch] [--epoch-ms 100] [--pause-output-s 0]
+#   ./demo.sh [--rate 10000] [--seconds 60] [--warmup-s 20] [--ramp-s 10] [--trigger realtime|microbatch] [--epoch-ms 100] [--pause-output-s 0]
 #   ./demo.sh ... --plan   checks the flags and prints the run without starting anything
 # RTM_SKIP_BUILD=1 reuses the last build.
 set -euo pipefail

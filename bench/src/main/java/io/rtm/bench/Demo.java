@@ -40,14 +40,14 @@ import org.apache.spark.sql.streaming.Trigger;
  * collection) before, during and after the pause, and exits 1 unless every kept event arrived
  * (duplicates are reported, not failed: the Kafka sink is at-least-once).
  *
- * <pre>--rate 10000 --seconds 60 --warmup-s 20 --trigger realtime|microbatch --epoch-ms 100 --pause-output-s 0</pre>
+ * <pre>--rate 10000 --seconds 60 --warmup-s 20 --ramp-s 10 --trigger realtime|microbatch --epoch-ms 100 --pause-output-s 0</pre>
  *
  * <p>{@code --plan} checks the other flags, prints what the run would do and exits without
  * starting anything (so CI can check the docs' demo commands, DocsCommandsIT).
  */
 public final class Demo {
   private static final Set<String> VALUES =
-      Set.of("rate", "seconds", "warmup-s", "trigger", "epoch-ms", "pause-output-s");
+      Set.of("rate", "seconds", "warmup-s", "ramp-s", "trigger", "epoch-ms", "pause-output-s");
   private static final String IN = "events";
   private static final String OUT = "events-by-account";
   private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
@@ -56,6 +56,8 @@ public final class Demo {
   private final int rate;
   private final int seconds;
   private final int warmupSeconds;
+  /** The first part of the warm-up at rising rates (RampSteps): the JVM compiles while it keeps up. */
+  private final int rampSeconds;
   private final boolean realTime;
   private final long epochMs;
   private final int pauseOutputSeconds;
@@ -64,6 +66,10 @@ public final class Demo {
     rate = flags.intValue("rate", 10_000);
     seconds = flags.intValue("seconds", 60);
     warmupSeconds = flags.intValue("warmup-s", 20);
+    rampSeconds = flags.intValue("ramp-s", warmupSeconds / 2);
+    if (rampSeconds < 0 || rampSeconds > warmupSeconds) {
+      throw new IllegalArgumentException("--ramp-s is the first part of the warm-up: between 0 and --warmup-s");
+    }
     String trigger = flags.value("trigger", "realtime");
     if (!trigger.equals("realtime") && !trigger.equals("microbatch")) {
       throw new IllegalArgumentException("--trigger is realtime or microbatch, not " + trigger);
@@ -92,8 +98,9 @@ public final class Demo {
   }
 
   private void printPlan() {
-    out.printf(Locale.ROOT, "plan: %s, %,d events/s for %d s, warm-up %d s%s%n",
+    out.printf(Locale.ROOT, "plan: %s, %,d events/s for %d s, warm-up %d s%s%s%n",
         realTime ? "real-time mode, " + epochMs + " ms epochs" : "stock micro-batch", rate, seconds, warmupSeconds,
+        rampSeconds > 0 ? " (rising to the full rate over its first " + rampSeconds + " s)" : "",
         pauseOutputSeconds > 0 ? ", output broker paused for " + pauseOutputSeconds + " s after the warm-up" : "");
   }
 
@@ -111,7 +118,9 @@ public final class Demo {
     out.println(realTime
         ? "  trigger: Continuous(" + epochMs + " ms) with spark.sql.streaming.realTimeMode.enabled=true (epoch = checkpoint interval)"
         : "  trigger: stock micro-batch (default trigger), same query, switch off");
-    out.printf(Locale.ROOT, "  %,d events/s for %d s; the first %d s are warm-up and not measured%n%n", rate, seconds, warmupSeconds);
+    out.printf(Locale.ROOT, "  %,d events/s for %d s; the first %d s are warm-up and not measured%s%n%n", rate, seconds,
+        warmupSeconds, rampSeconds > 0 ? " (the rate rises to " + String.format(Locale.ROOT, "%,d", rate)
+            + "/s over the first " + rampSeconds + " s, so the JVM compiles its hot paths while it keeps up)" : "");
     try (KafkaBroker broker = KafkaBroker.start(work);
          KafkaBroker outputBroker = pauseOutputSeconds > 0 ? KafkaBroker.start(work.resolve("output-broker")) : null) {
       KafkaBroker target = outputBroker != null ? outputBroker : broker;
@@ -159,7 +168,7 @@ public final class Demo {
       }
       out.println("records flow end to end; sending " + rate + " events/s\n");
       long startUs = WallClock.epochMicros();
-      generator.startAsync();
+      generator.startAsync(Duration.ofSeconds(rampSeconds));
       long pauseAtMs = startUs / 1000 + warmupSeconds * 1000L;
       long resumeAtMs = pauseAtMs + pauseOutputSeconds * 1000L;
       for (long t = PROGRESS_EVERY.toSeconds(); t <= seconds; t += PROGRESS_EVERY.toSeconds()) {

@@ -46,6 +46,8 @@ public final class EventGenerator implements AutoCloseable {
   private Instant batchOrigin = DEFAULT_BATCH_ORIGIN;
   private Duration batchStep = Duration.ofMillis(1);
   private volatile boolean running;
+  /** Set by {@link #stop()}: a ramp's later steps must not start sending again. */
+  private volatile boolean stopped;
   private Thread asyncThread;
 
   public EventGenerator(String bootstrap, String topic, int ratePerSec, int accounts, long seed) {
@@ -125,19 +127,49 @@ public final class EventGenerator implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends for {@code duration} in all, its first {@code ramp} at rising rates ({@link RampSteps})
+   * and the rest at the configured rate; then flushes.
+   */
+  public void runFor(Duration duration, Duration ramp) {
+    for (RampSteps.Step step : RampSteps.of(ramp, ratePerSec)) {
+      if (stopped) {
+        return;
+      }
+      runFor(step.duration(), step.rate());
+    }
+    if (!stopped) {
+      runFor(duration.minus(ramp));
+    }
+  }
+
   /** Starts sending at the configured rate on a background thread until {@link #stop()}. */
-  public synchronized void startAsync() {
+  public void startAsync() {
+    startAsync(Duration.ZERO);
+  }
+
+  /** Like {@link #startAsync()}, the first {@code ramp} at rising rates ({@link RampSteps}). */
+  public synchronized void startAsync(Duration ramp) {
     if (asyncThread != null) {
       throw new IllegalStateException("already started");
     }
     running = true;
-    asyncThread = new Thread(() -> paced(System.nanoTime() + FOREVER_NANOS, ratePerSec), "event-generator");
+    asyncThread = new Thread(() -> {
+      for (RampSteps.Step step : RampSteps.of(ramp, ratePerSec)) {
+        if (!running) {
+          return;
+        }
+        paced(System.nanoTime() + step.duration().toNanos(), step.rate());
+      }
+      paced(System.nanoTime() + FOREVER_NANOS, ratePerSec);
+    }, "event-generator");
     asyncThread.setDaemon(true);
     asyncThread.start();
   }
 
   /** Stops an {@link #startAsync()} run and flushes what was sent. */
   public synchronized void stop() {
+    stopped = true;
     running = false;
     if (asyncThread != null) {
       asyncThread.interrupt();

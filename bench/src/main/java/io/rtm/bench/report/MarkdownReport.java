@@ -85,7 +85,7 @@ final class MarkdownReport {
           plan.warmup().toSeconds(),
           plan.ramp().isZero() ? "" : String.format(Locale.ROOT, " (its first %d s at rising rates: %d steps from a tenth of"
               + " the rate to the full rate, so that each JVM compiles its hot paths while it keeps up)",
-              plan.ramp().toSeconds(), io.rtm.bench.run.RampSteps.STEPS),
+              plan.ramp().toSeconds(), io.rtm.bench.harness.RampSteps.STEPS),
           plan.window().toSeconds(), Plan.MIN_BOUNDARIES));
       Map<String, String> windows = new LinkedHashMap<>();
       for (Mode m : plan.modes()) {

@@ -158,12 +158,7 @@ public final class RunExecutor implements AutoCloseable {
       }
       long generatorStartUs = WallClock.epochMicros();
       CompletableFuture<Void> sending =
-          CompletableFuture.runAsync(() -> {
-            for (RampSteps.Step step : RampSteps.of(spec.ramp(), spec.rate())) {
-              generator.runFor(step.duration(), step.rate());
-            }
-            generator.runFor(spec.sendDuration().minus(spec.ramp()));
-          });
+          CompletableFuture.runAsync(() -> generator.runFor(spec.sendDuration(), spec.ramp()));
       boolean died = awaitEither(sending, child.failed(), spec.sendDuration().plusMinutes(1));
       if (died) {
         generator.stop();

@@ -1,4 +1,4 @@
-package io.rtm.bench.run;
+package io.rtm.bench.harness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.rtm.bench.run;
+package io.rtm.bench.harness;
 
 import java.time.Duration;
 import java.util.ArrayList;
