@@ -46,7 +46,7 @@ public final class EventGenerator implements AutoCloseable {
   private Instant batchOrigin = DEFAULT_BATCH_ORIGIN;
   private Duration batchStep = Duration.ofMillis(1);
   private volatile boolean running;
-  /** Set by {@link #stop()}: a ramp's later steps must not start sending again. */
+  /** Set by {@link #stop()}: a {@link #runFor(Duration, Duration)} that has not begun yet must not begin. */
   private volatile boolean stopped;
   private Thread asyncThread;
 
@@ -132,14 +132,15 @@ public final class EventGenerator implements AutoCloseable {
    * and the rest at the configured rate; then flushes.
    */
   public void runFor(Duration duration, Duration ramp) {
-    for (RampSteps.Step step : RampSteps.of(ramp, ratePerSec)) {
-      if (stopped) {
-        return;
-      }
-      runFor(step.duration(), step.rate());
+    if (stopped) {
+      return;
     }
-    if (!stopped) {
-      runFor(duration.minus(ramp));
+    running = true;
+    try {
+      rampThenPace(ramp, duration.minus(ramp).toNanos());
+    } finally {
+      running = false;
+      producer.flush();
     }
   }
 
@@ -154,17 +155,17 @@ public final class EventGenerator implements AutoCloseable {
       throw new IllegalStateException("already started");
     }
     running = true;
-    asyncThread = new Thread(() -> {
-      for (RampSteps.Step step : RampSteps.of(ramp, ratePerSec)) {
-        if (!running) {
-          return;
-        }
-        paced(System.nanoTime() + step.duration().toNanos(), step.rate());
-      }
-      paced(System.nanoTime() + FOREVER_NANOS, ratePerSec);
-    }, "event-generator");
+    asyncThread = new Thread(() -> rampThenPace(ramp, FOREVER_NANOS), "event-generator");
     asyncThread.setDaemon(true);
     asyncThread.start();
+  }
+
+  /** The ramp's steps, then {@code restNanos} at the configured rate; each step ends early on {@link #stop()}. */
+  private void rampThenPace(Duration ramp, long restNanos) {
+    for (RampSteps.Step step : RampSteps.of(ramp, ratePerSec)) {
+      paced(System.nanoTime() + step.duration().toNanos(), step.rate());
+    }
+    paced(System.nanoTime() + restNanos, ratePerSec);
   }
 
   /** Stops an {@link #startAsync()} run and flushes what was sent. */

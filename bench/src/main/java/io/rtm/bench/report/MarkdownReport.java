@@ -1,6 +1,7 @@
 package io.rtm.bench.report;
 
 import io.rtm.bench.flink.FlinkSettings;
+import io.rtm.bench.harness.RampSteps;
 import io.rtm.bench.run.OutputCheck;
 import io.rtm.bench.run.Plan;
 import io.rtm.bench.run.QuickVerdict;
@@ -85,7 +86,7 @@ final class MarkdownReport {
           plan.warmup().toSeconds(),
           plan.ramp().isZero() ? "" : String.format(Locale.ROOT, " (its first %d s at rising rates: %d steps from a tenth of"
               + " the rate to the full rate, so that each JVM compiles its hot paths while it keeps up)",
-              plan.ramp().toSeconds(), io.rtm.bench.harness.RampSteps.STEPS),
+              plan.ramp().toSeconds(), RampSteps.STEPS),
           plan.window().toSeconds(), Plan.MIN_BOUNDARIES));
       Map<String, String> windows = new LinkedHashMap<>();
       for (Mode m : plan.modes()) {

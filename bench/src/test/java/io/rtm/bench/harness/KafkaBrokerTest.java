@@ -78,6 +78,24 @@ class KafkaBrokerTest {
   }
 
   @Test
+  void rampedRunSendsEachStepsScheduleThenTheFullRate() {
+    broker.createTopic("ramped", 1);
+    try (EventGenerator generator =
+        new EventGenerator(broker.bootstrapServers(), "ramped", 500, 10, 3)) {
+      generator.runFor(Duration.ofSeconds(2), Duration.ofSeconds(1));
+
+      long expected = 500;
+      for (RampSteps.Step step : RampSteps.of(Duration.ofSeconds(1), 500)) {
+        expected += step.rate() * step.duration().toMillis() / 1000;
+      }
+      // Each of the ramp's steps and the rest is a fixed schedule: give or take one event each.
+      assertThat(expected).isLessThan(1000);
+      assertThat(generator.sent()).isBetween(expected - RampSteps.STEPS - 1, expected + RampSteps.STEPS + 1);
+      assertThat(generator.acked()).isEqualTo(generator.sent());
+    }
+  }
+
+  @Test
   void pausedBrokerStallsConsumptionUntilResumed() {
     broker.createTopic("pause", 1);
     try (LatencyRecorder recorder = new LatencyRecorder(broker.bootstrapServers(), "pause").start();
