@@ -107,7 +107,8 @@ class DocsCommandsIT {
         " --workloads aggregation --modes plugin-100ms,microbatch --rates 10000 --warmup-s 60 --warmup-ramp-s 30 --window-s 20",
         " --workloads aggregation --modes plugin-100ms,microbatch --rates 10000 --warmup-s 120 --warmup-ramp-s 90 --window-s 20",
         " --workloads aggregation --modes plugin-1s,plugin-10s --rates 10000 --warmup-s 60 --warmup-ramp-s 30 --window-s 20",
-        " --workloads aggregation --modes plugin-10s,plugin-1s,microbatch --rates 10000 --warmup-s 60 --warmup-ramp-s 30 --window-s 20")) {
+        " --workloads aggregation --modes plugin-10s,plugin-1s,microbatch --rates 10000 --warmup-s 60 --warmup-ramp-s 30 --window-s 20",
+        " --workloads stateless --modes plugin-100ms,plugin-1s,realtime,relay --rates 10000 --warmup-s 40 --warmup-ramp-s 20 --window-s 20")) {
       add("RTM_SKIP_BUILD=1 bench/run-benchmark.sh" + flags, List.of(), DocsCommandsIT::benchmarkPlan,
           "--plan here; measured by hand (docs/benchmarks.md says so)");
     }
