@@ -29,15 +29,18 @@ public final class StageTaskRDD extends RDD<Object> {
   private final ShuffleTransportConf transportConf;
   private final long watermarkIdleTimeoutMs;
   private final boolean resumable;
+  private final String[] warmupClasses;
 
   /**
    * @param watermarkIdleTimeoutMs negative unless the stage holds a watermark operator
    * @param resumable the stage's operators only pull rows from their input, so one operator chain
    *     built once serves every epoch ({@link EpochRowsCursor}); otherwise it is rebuilt per epoch
+   * @param warmupClasses classes the operators will initialize, started in the background before the
+   *     task opens its input and output ({@link ClassWarmup})
    */
   public StageTaskRDD(RDD<InternalRow> operators, String queryRunId, int stageId,
       StageInputSpec input, StageOutputSpec output, ShuffleTransportConf transportConf, long watermarkIdleTimeoutMs,
-      boolean resumable) {
+      boolean resumable, java.util.List<String> warmupClasses) {
     super(operators, ClassTag$.MODULE$.apply(Object.class));
     this.operators = operators;
     this.queryRunId = queryRunId;
@@ -47,6 +50,7 @@ public final class StageTaskRDD extends RDD<Object> {
     this.transportConf = transportConf;
     this.watermarkIdleTimeoutMs = watermarkIdleTimeoutMs;
     this.resumable = resumable;
+    this.warmupClasses = warmupClasses.toArray(new String[0]);
   }
 
   @Override
@@ -62,6 +66,7 @@ public final class StageTaskRDD extends RDD<Object> {
           + " of real-time stage " + stageId + " failed before and was retried; a real-time query "
           + "fails as a whole and resumes from its last committed epoch.");
     }
+    ClassWarmup.startOnce(java.util.Arrays.asList(warmupClasses));
     long startEpoch = Long.parseLong(context.getLocalProperty(ContinuousKeys.START_EPOCH_KEY));
     EpochCoordinatorClient coordinator =
         EpochCoordinatorClient.connect(context.getLocalProperty(ContinuousKeys.EPOCH_COORDINATOR_ID_KEY));

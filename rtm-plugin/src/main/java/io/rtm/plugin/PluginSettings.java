@@ -47,6 +47,11 @@ final class PluginSettings {
     return get(session, RtmOptions.DELTA_UPSERT_MAX_KEYS_PER_TASK);
   }
 
+  /** Whether stages warm up the expensive classes their expressions load. */
+  static boolean planWarmup(SQLConf conf) {
+    return get(conf, RtmOptions.EXECUTOR_PLAN_WARMUP);
+  }
+
   /** How long a run may go without a new epoch before it counts as failed (0: never). */
   static long epochStallTimeoutMs(SQLConf conf) {
     return get(conf, RtmOptions.RECOVERY_EPOCH_STALL_TIMEOUT_MS);

@@ -81,7 +81,7 @@ public final class RealTimeModePlugin implements SparkPlugin {
       // same name already holds the query-wide figures.
       ExecutorServices.install(server, ctx,
           "driver".equals(ctx.executorID()) ? null : new io.rtm.operators.metrics.ExecutorMetrics(ctx.metricRegistry()));
-      ClassWarmup.startInBackground(conf.getOrDefault(io.rtm.config.RtmOptions.EXECUTOR_WARMUP_CLASSES.key(),
+      io.rtm.operators.ClassWarmup.startInBackground(conf.getOrDefault(io.rtm.config.RtmOptions.EXECUTOR_WARMUP_CLASSES.key(),
           io.rtm.config.RtmOptions.EXECUTOR_WARMUP_CLASSES.defaultValue()));
     }
 

@@ -6,6 +6,7 @@ import io.rtm.compat.EpochUpdateThreads;
 import io.rtm.compat.QueryCheckpointLogs;
 import io.rtm.operators.kafka.TransactionalKafkaWriterFactory;
 import io.rtm.compat.SchedulerSlots;
+import io.rtm.operators.ClassWarmup;
 import io.rtm.operators.StageInputSpec;
 import io.rtm.operators.StageTaskRDD;
 import io.rtm.plugin.errors.RealTimeModeException;
@@ -228,12 +229,16 @@ final class RealTimeQueryRun {
     try {
       // Consumers first: they wait for their producers' addresses, so start order is free, but
       // starting sinks first means no producer ever waits on a consumer that is not scheduled.
+      boolean planWarmup = PluginSettings.planWarmup(sqlConf);
       for (int i = stages.size() - 1; i >= 0; i--) {
         PlannedStage stage = stages.get(i);
+        List<String> warmups = planWarmup ? PlanWarmups.classesFor(stage.operators()) : List.of();
+        // In local mode the tasks run in this JVM: starting here gains the time until they start.
+        ClassWarmup.startOnce(warmups);
         StageTaskRDD rdd = new StageTaskRDD(stage.operators().execute(), runId, stage.id(), stage.input(),
             stage.output(), settings.transportConf(),
             StagePlanner.holdsWatermark(stage.operators()) ? settings.watermarkIdleTimeoutMs() : -1,
-            ResumableStages.isResumable(stage.operators()));
+            ResumableStages.isResumable(stage.operators()), warmups);
         sc.setJobDescription("real-time " + stage.describe());
         JavaFutureAction<Void> job = JavaRDD.fromRDD(rdd, ClassTag$.MODULE$.apply(Object.class))
             .foreachPartitionAsync(rows -> { });

@@ -155,12 +155,20 @@ public final class RtmOptions {
               + " when the user has not). Other file systems always use Spark's own manager.");
 
   public static final ConfigOption<String> EXECUTOR_WARMUP_CLASSES =
-      ConfigOption.stringOption("spark.rtm.executor.warmupClasses",
-              "org.apache.spark.sql.catalyst.util.CollationAwareUTF8String")
+      ConfigOption.stringOption("spark.rtm.executor.warmupClasses", "")
           .doc("Comma-separated classes each executor initializes on a background thread when the"
               + " plugin starts, so that a one-time class initializer does not stall a running"
-              + " real-time task. The default is Spark's ICU case mapping (used by upper, lower and"
-              + " initcap), whose initializer takes seconds of CPU. Empty turns the warm-up off.");
+              + " real-time task. For classes the query's plan does not show (see"
+              + " spark.rtm.executor.planWarmup.enabled), for example one a UDF loads. Empty (the"
+              + " default): none.");
+
+  public static final ConfigOption<Boolean> EXECUTOR_PLAN_WARMUP =
+      ConfigOption.booleanOption("spark.rtm.executor.planWarmup.enabled", true)
+          .doc("When true, a real-time stage whose expressions have an expensive one-time class"
+              + " initializer starts it on a background thread as its tasks start (and the driver"
+              + " at query start), instead of stalling its first record on it: today Spark's ICU"
+              + " case mapping behind upper, lower and initcap, which takes seconds of CPU. Queries"
+              + " that do not use them do not pay for it.");
 
   public static final ConfigOption<Integer> RECOVERY_MAX_RETRIES =
       ConfigOption.intOption("spark.rtm.recovery.maxRetries", 3)
@@ -316,6 +324,7 @@ public final class RtmOptions {
         STATE_EVENT_TIME_INDEX_ENTRIES,
         CHECKPOINT_LOCAL_NIO,
         EXECUTOR_WARMUP_CLASSES,
+        EXECUTOR_PLAN_WARMUP,
         RECOVERY_MAX_RETRIES,
         RECOVERY_INITIAL_BACKOFF_MS,
         RECOVERY_MAX_BACKOFF_MS,

@@ -1,4 +1,4 @@
-package io.rtm.plugin;
+package io.rtm.operators;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,6 +7,14 @@ import org.junit.jupiter.api.Test;
 
 class ClassWarmupTest {
   static final class Initialized {
+    static volatile boolean done;
+
+    static {
+      done = true;
+    }
+  }
+
+  static final class InitializedOnce {
     static volatile boolean done;
 
     static {
@@ -26,5 +34,16 @@ class ClassWarmupTest {
         List.of("no.such.Clazz", Initialized.class.getName()), getClass().getClassLoader());
     assertThat(initialized).isEqualTo(1);
     assertThat(Initialized.done).isTrue();
+  }
+
+  @Test
+  void startsEachClassOncePerJvm() throws InterruptedException {
+    String name = InitializedOnce.class.getName();
+    Thread first = ClassWarmup.startOnce(List.of(name));
+    assertThat(first).isNotNull();
+    first.join();
+    assertThat(InitializedOnce.done).isTrue();
+    assertThat(ClassWarmup.startOnce(List.of(name))).isNull();
+    assertThat(ClassWarmup.startInBackground(name + ",")).isNull();
   }
 }
