@@ -2,6 +2,7 @@ package io.rtm.plugin;
 
 import io.rtm.operators.source.CompositeTable;
 import io.rtm.operators.source.SubStreamTable;
+import io.rtm.operators.source.ThrottledReconfigurationTable;
 import io.rtm.plugin.errors.RtmErrors;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,8 +29,12 @@ import scala.jdk.javaapi.CollectionConverters;
 final class MultiSourceRewrite {
   private MultiSourceRewrite() {}
 
-  /** The plan with its stream leaves rewritten, or the plan itself when it reads at most one stream. */
-  static LogicalPlan apply(LogicalPlan plan) {
+  /**
+   * The plan with its stream leaves rewritten: several streams become one composite source; a single
+   * stream keeps its source, whose partitions Spark then checks at most once per
+   * {@code reconfigurationCheckIntervalMs} (0: the plan itself, checked at every epoch).
+   */
+  static LogicalPlan apply(LogicalPlan plan, long reconfigurationCheckIntervalMs) {
     List<StreamingRelationV2> occurrences = new ArrayList<>();
     collect(plan, occurrences);
     List<StreamingRelationV2> leaves = occurrences.stream().distinct().toList();
@@ -40,8 +45,16 @@ final class MultiSourceRewrite {
           "the query reads the same streaming DataFrame twice (e.g. df.union(df)); read the source with a"
               + " second readStream call instead");
     }
-    if (leaves.size() < 2 || leaves.stream().anyMatch(l -> !(l.table() instanceof SupportsRead))) {
+    if (leaves.stream().anyMatch(l -> !(l.table() instanceof SupportsRead))) {
       return plan;
+    }
+    if (leaves.size() == 1) {
+      StreamingRelationV2 leaf = leaves.get(0);
+      return reconfigurationCheckIntervalMs <= 0 ? plan : replace(plan, Map.of(leaf, new StreamingRelationV2(
+          leaf.source(), leaf.sourceName(),
+          new ThrottledReconfigurationTable((SupportsRead) leaf.table(), reconfigurationCheckIntervalMs),
+          leaf.extraOptions(), leaf.output(), leaf.catalog(), leaf.identifier(), leaf.v1Relation(),
+          leaf.sourceIdentifyingName())));
     }
     List<CompositeTable.Sub> subs = new ArrayList<>();
     for (StreamingRelationV2 leaf : leaves) {
@@ -54,7 +67,7 @@ final class MultiSourceRewrite {
       replacements.put(leaf, new StreamingRelationV2(
           i == 0 ? leaf.source() : Option.empty(),
           leaf.sourceName(),
-          i == 0 ? new CompositeTable(subs) : new SubStreamTable(leaf.table().name(), subs.get(i).schema()),
+          i == 0 ? new CompositeTable(subs, reconfigurationCheckIntervalMs) : new SubStreamTable(leaf.table().name(), subs.get(i).schema()),
           leaf.extraOptions(), leaf.output(), leaf.catalog(), leaf.identifier(), Option.empty(),
           leaf.sourceIdentifyingName()));
     }

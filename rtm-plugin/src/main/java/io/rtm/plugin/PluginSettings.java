@@ -47,6 +47,11 @@ final class PluginSettings {
     return get(session, RtmOptions.DELTA_UPSERT_MAX_KEYS_PER_TASK);
   }
 
+  /** How often the driver asks the sources whether their partitions changed (0: every epoch). */
+  static long reconfigurationCheckIntervalMs(SparkSession session) {
+    return get(session, RtmOptions.SOURCE_RECONFIGURATION_CHECK_INTERVAL_MS);
+  }
+
   /** Whether stages warm up the expensive classes their expressions load. */
   static boolean planWarmup(SQLConf conf) {
     return get(conf, RtmOptions.EXECUTOR_PLAN_WARMUP);

@@ -75,7 +75,7 @@ final class RealTimeTriggerRule extends Rule<LogicalPlan> {
         s.outputMode(),
         s.hadoopConf(),
         ProcessingTimeTrigger.create(0, TimeUnit.MILLISECONDS),
-        MultiSourceRewrite.apply(s.inputQuery()),
+        MultiSourceRewrite.apply(s.inputQuery(), PluginSettings.reconfigurationCheckIntervalMs(session)),
         s.catalogAndIdent(),
         s.catalogTable());
   }

@@ -36,6 +36,14 @@ class EpochProgressReporterTest {
   }
 
   @Test
+  void millisecondsHaveThreeDecimals() {
+    assertThat(EpochProgressReporter.EpochFigures.millis(0)).isEqualTo("0.000");
+    assertThat(EpochProgressReporter.EpochFigures.millis(5)).isEqualTo("0.005");
+    assertThat(EpochProgressReporter.EpochFigures.millis(1234)).isEqualTo("1.234");
+    assertThat(EpochProgressReporter.EpochFigures.millis(12_345_678)).isEqualTo("12345.678");
+  }
+
+  @Test
   void withEveryTasksFiguresTheEpochReportsTheEnginesCountsAndLatencies() {
     EpochStats sum = sinkTask(6, 4, 1000, 2000, 9000);
     sum.merge(sinkTask(2, 1, 3000));

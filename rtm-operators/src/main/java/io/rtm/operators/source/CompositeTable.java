@@ -24,9 +24,12 @@ public final class CompositeTable implements SupportsRead {
   public record Sub(Table table, CaseInsensitiveStringMap options, StructType schema, List<Long> outputIds) {}
 
   private final List<Sub> subs;
+  private final long reconfigurationCheckIntervalMs;
 
-  public CompositeTable(List<Sub> subs) {
+  /** @param reconfigurationCheckIntervalMs see {@link ThrottledReconfigurationStream#wrap} */
+  public CompositeTable(List<Sub> subs, long reconfigurationCheckIntervalMs) {
     this.subs = List.copyOf(subs);
+    this.reconfigurationCheckIntervalMs = reconfigurationCheckIntervalMs;
   }
 
   @Override
@@ -63,7 +66,8 @@ public final class CompositeTable implements SupportsRead {
           if (builder instanceof SupportsPushDownRequiredColumns pruning) {
             pruning.pruneColumns(sub.schema());
           }
-          streams.add(builder.build().toContinuousStream(checkpointLocation + "/" + i));
+          streams.add(ThrottledReconfigurationStream.wrap(
+              builder.build().toContinuousStream(checkpointLocation + "/" + i), reconfigurationCheckIntervalMs));
           ids.add(sub.outputIds());
         }
         return new CompositeStream(streams, ids);
