@@ -119,6 +119,13 @@ final class JsonReport {
     if (r.check() != null) {
       m.put("output_check", r.check());
     }
+    if (r.cpu() != null && r.cpu().known()) {
+      Map<String, Object> cpu = new LinkedHashMap<>();
+      cpu.put("mode_cores", r.cpu().modeCores());
+      cpu.put("micros_per_event", Double.isNaN(r.cpu().microsPerEvent()) ? null : r.cpu().microsPerEvent());
+      cpu.put("machine_busy", Double.isNaN(r.cpu().machineBusy()) ? null : r.cpu().machineBusy());
+      m.put("cpu_in_window", cpu);
+    }
     if (r.state() != null && r.state().known()) {
       m.put("state_rows", r.state().rows());
       m.put("state_memory_bytes", r.state().memoryBytes());

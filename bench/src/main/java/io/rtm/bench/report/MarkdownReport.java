@@ -54,6 +54,7 @@ final class MarkdownReport {
             + " batch; Flink and the relay report none here.\n");
       }
       md.append("\n");
+      md.append(CpuTable.table(w, results));
       md.append(FlinkComparison.table(w, results));
       md.append(ExactlyOnceCost.table(w, results));
       plots.forEach((name, file) -> {

@@ -159,6 +159,8 @@ public final class RunExecutor implements AutoCloseable {
       long generatorStartUs = WallClock.epochMicros();
       CompletableFuture<Void> sending =
           CompletableFuture.runAsync(() -> generator.runFor(spec.sendDuration(), spec.ramp()));
+      // A checked run's window is all of its sending, not a fixed one: no CPU window there.
+      CpuWindow cpu = spec.checksOutput() ? null : CpuWindow.schedule(child.pid(), spec.warmup(), spec.window());
       boolean died = awaitEither(sending, child.failed(), spec.sendDuration().plusMinutes(1));
       if (died) {
         generator.stop();
@@ -174,8 +176,14 @@ public final class RunExecutor implements AutoCloseable {
         Drain.untilComplete(recorder, generator.sent(), spec, child.failed());
       }
       JsonNode result = child.stop(STOP_TIMEOUT);
-      return RunOutcome.of(spec, result, recorder, primed, generator.sent(), sentSeconds, generatorStartUs,
-          generator.events(), generator::sendMicros);
+      try {
+        return RunOutcome.of(spec, result, recorder, primed, generator.sent(), sentSeconds, generatorStartUs,
+            generator.events(), generator::sendMicros, cpu);
+      } finally {
+        if (cpu != null) {
+          cpu.close();
+        }
+      }
     }
   }
 

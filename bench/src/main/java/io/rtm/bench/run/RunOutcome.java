@@ -11,7 +11,8 @@ final class RunOutcome {
   private RunOutcome() {}
 
   static RunResult of(RunSpec spec, JsonNode result, LatencyRecorder recorder, long primed, long sent,
-      double sentSeconds, long generatorStartUs, EventFactory events, java.util.function.LongUnaryOperator sendMicros) {
+      double sentSeconds, long generatorStartUs, EventFactory events, java.util.function.LongUnaryOperator sendMicros,
+      CpuWindow cpu) {
     long received = recorder.count();
     RunResult.Status status = RunResult.Status.OK;
     String error = null;
@@ -41,7 +42,8 @@ final class RunOutcome {
     return new RunResult(spec, status, error, message, null, latency, sent, sent / sentSeconds, received,
         result.path("peak_heap_bytes").asLong(-1), result.path("peak_rss_bytes").asLong(-1),
         inWindow, commits.length, from, to, check, samples, commits, StateSize.of(result),
-        spec.checksOutput() ? FinalOutput.of(spec.workload(), recorder.values(), primed, events) : null);
+        spec.checksOutput() ? FinalOutput.of(spec.workload(), recorder.values(), primed, events) : null,
+        cpu == null ? CpuUsage.NONE : cpu.usage(sent / sentSeconds));
   }
 
   /**

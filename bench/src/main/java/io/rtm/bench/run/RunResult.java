@@ -33,7 +33,18 @@ public record RunResult(
     WindowedLatency samples,
     double[] commitsSec,
     StateSize state,
-    FinalOutput finalOutput) {
+    FinalOutput finalOutput,
+    CpuUsage cpu) {
+
+  /** Without the CPU of the window (runs that did not measure one). */
+  public RunResult(RunSpec spec, Status status, String error, String message, String foundAt, LatencySummary latency,
+      long sent, double inputPerSec, long received, long peakHeapBytes, long peakRssBytes, int epochsInWindow,
+      int epochsTotal, double windowFromSec, double windowToSec, OutputCheck check, WindowedLatency samples,
+      double[] commitsSec, StateSize state, FinalOutput finalOutput) {
+    this(spec, status, error, message, foundAt, latency, sent, inputPerSec, received, peakHeapBytes, peakRssBytes,
+        epochsInWindow, epochsTotal, windowFromSec, windowToSec, check, samples, commitsSec, state, finalOutput,
+        CpuUsage.NONE);
+  }
 
   /** Without a state size (stateless workloads, engines that report none). */
   public RunResult(RunSpec spec, Status status, String error, String message, String foundAt, LatencySummary latency,
