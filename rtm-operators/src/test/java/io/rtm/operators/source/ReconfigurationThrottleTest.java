@@ -61,6 +61,17 @@ class ReconfigurationThrottleTest {
     assertThat(ThrottledReconfigurationStream.wrap(source, 0)).isSameAs(source);
   }
 
+  @Test
+  void anOffsetItMergedIsReadBackWithoutTheSourceParsingIt() {
+    CountingStream source = new CountingStream();
+    ContinuousStream stream = ThrottledReconfigurationStream.wrap(source, 1000);
+    Offset offset = stream.mergeOffsets(new PartitionOffset[0]);
+    assertThat(stream.deserializeOffset(offset.json())).isSameAs(offset);
+    assertThat(source.deserialized).isZero();
+    assertThat(stream.deserializeOffset("{\"other\":1}")).isSameAs(CountingStream.OFFSET);
+    assertThat(source.deserialized).isEqualTo(1);
+  }
+
   private void advanceMs(long ms) {
     nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(ms));
   }
@@ -77,6 +88,7 @@ class ReconfigurationThrottleTest {
     int asked;
     boolean answer;
     int commits;
+    int deserialized;
     boolean stopped;
 
     @Override
@@ -107,6 +119,7 @@ class ReconfigurationThrottleTest {
 
     @Override
     public Offset deserializeOffset(String json) {
+      deserialized++;
       return OFFSET;
     }
 
