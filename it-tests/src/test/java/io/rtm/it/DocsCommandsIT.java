@@ -108,12 +108,21 @@ class DocsCommandsIT {
         " --workloads aggregation --modes plugin-100ms,microbatch --rates 10000 --warmup-s 120 --warmup-ramp-s 90 --window-s 20",
         " --workloads aggregation --modes plugin-1s,plugin-10s --rates 10000 --warmup-s 60 --warmup-ramp-s 30 --window-s 20",
         " --workloads aggregation --modes plugin-10s,plugin-1s,microbatch --rates 10000 --warmup-s 60 --warmup-ramp-s 30 --window-s 20",
-        " --workloads stateless --modes plugin-100ms,plugin-1s,realtime,relay --rates 10000 --warmup-s 40 --warmup-ramp-s 20 --window-s 20")) {
+        " --workloads stateless --modes plugin-100ms,plugin-1s,realtime,relay --rates 10000 --warmup-s 40 --warmup-ramp-s 20 --window-s 20",
+        " --workloads stateless --modes relay,plugin-100ms,realtime --rates 10000 --warmup-s 40 --warmup-ramp-s 20 --window-s 20",
+        " --workloads stateless --modes relay,plugin-100ms,plugin-10s,realtime,microbatch --rates 10000 --warmup-s 40 --warmup-ramp-s 20 --window-s 20",
+        " --workloads aggregation --modes plugin-100ms,plugin-1s,microbatch --rates 10000 --warmup-s 90 --warmup-ramp-s 60 --window-s 20",
+        " --workloads aggregation --modes plugin-100ms,microbatch --rates 10000 --warmup-s 90 --warmup-ramp-s 60 --window-s 20",
+        " --workloads stateless --modes plugin-100ms,plugin-10s --rates 5000 --warmup-s 40 --warmup-ramp-s 20 --window-s 20",
+        " --search-rate --workloads aggregation --modes plugin-100ms --warmup-s 20")) {
       add("RTM_SKIP_BUILD=1 bench/run-benchmark.sh" + flags, List.of(), DocsCommandsIT::benchmarkPlan,
           "--plan here; measured by hand (docs/benchmarks.md says so)");
     }
     add("RTM_SKIP_BUILD=1 JAVA_TOOL_OPTIONS=\"-Dspark.rtm.state.flushAheadEpochs=0\" bench/run-benchmark.sh"
         + " --workloads aggregation --modes plugin-100ms --rates 10000 --warmup-s 45 --window-s 20", List.of(),
+        DocsCommandsIT::benchmarkPlan, "--plan here (the option reaches the mode's JVM); measured by hand");
+    add("RTM_SKIP_BUILD=1 JAVA_TOOL_OPTIONS=\"-Dspark.rtm.source.epochPollIntervalMs=50\" bench/run-benchmark.sh"
+        + " --workloads stateless --modes plugin-100ms --rates 5000 --warmup-s 40 --warmup-ramp-s 20 --window-s 20", List.of(),
         DocsCommandsIT::benchmarkPlan, "--plan here (the option reaches the mode's JVM); measured by hand");
     add("./demo.sh --seconds 40 --warmup-s 20", List.of(), DocsCommandsIT::demoPlan,
         "--plan here; the steady-state measurement by hand");
