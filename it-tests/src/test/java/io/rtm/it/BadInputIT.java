@@ -200,6 +200,37 @@ class BadInputIT {
     }
   }
 
+  /**
+   * Spark asks the source at every epoch whether its partitions changed; the plugin asks at most
+   * once per spark.rtm.source.reconfigurationCheckIntervalMs. A partition added mid-stream must still
+   * be found: the run restarts with it and reads it from its earliest offset.
+   */
+  @Test
+  void aPartitionAddedMidStreamIsReadAfterThePartitionCheck() throws Exception {
+    String in = topic("in", 1);
+    String out = topic("out", 1);
+    try (KafkaTopics.Producer producer = new KafkaTopics.Producer(broker.bootstrapServers());
+         KafkaProducer<String, String> raw = rawProducer();
+         KafkaTopics.Collector collector = new KafkaTopics.Collector(broker.bootstrapServers(), out)) {
+      StreamingQuery q = passThrough(in, out, Sessions.workDir("cp"));
+      producer.sendRange(in, 0, 10);
+      await().atMost(Duration.ofSeconds(60)).until(() -> collector.values().size() >= 10);
+      try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+          java.util.Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+        admin.createPartitions(java.util.Map.of(in, org.apache.kafka.clients.admin.NewPartitions.increaseTo(2)))
+            .all().get();
+      }
+      for (long id = 10; id < 20; id++) {
+        raw.send(new ProducerRecord<>(in, 1, Events.account(id),
+            Events.json(id, Events.account(id), Events.amount(id), Events.merchant(id)))).get();
+      }
+      await().atMost(Duration.ofSeconds(60)).until(() -> collector.values().size() >= 20);
+      assertThat(q.isActive()).isTrue();
+      assertThat(collector.values().stream().map(Events::idOf).distinct().sorted().toList())
+          .isEqualTo(java.util.stream.LongStream.range(0, 20).boxed().toList());
+    }
+  }
+
   @Test
   void anUnreachableBrokerAtStartFailsTheQueryWithKafkasTimeout() throws Exception {
     int closedPort = io.rtm.bench.harness.FreePorts.next();
