@@ -1,11 +1,7 @@
 package io.rtm.operators.source;
 
-import java.util.Map;
-import java.util.Set;
-import org.apache.spark.sql.connector.catalog.Column;
+import io.rtm.operators.DelegatingTable;
 import org.apache.spark.sql.connector.catalog.SupportsRead;
-import org.apache.spark.sql.connector.catalog.TableCapability;
-import org.apache.spark.sql.connector.expressions.Transform;
 import org.apache.spark.sql.connector.metric.CustomMetric;
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 import org.apache.spark.sql.connector.read.Batch;
@@ -24,23 +20,17 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
  * {@code ContinuousStream}). Spark 4.2.0's {@code ContinuousExecution} builds the scan without any
  * push-down, so the builder here only builds the source's scan and wraps it.
  */
-public final class ThrottledReconfigurationTable implements SupportsRead {
-  private final SupportsRead table;
+public final class ThrottledReconfigurationTable extends DelegatingTable<SupportsRead> implements SupportsRead {
   private final long intervalMs;
 
   public ThrottledReconfigurationTable(SupportsRead table, long intervalMs) {
-    this.table = table;
+    super(table);
     this.intervalMs = intervalMs;
   }
 
   /** The source's own table. */
   public SupportsRead table() {
     return table;
-  }
-
-  @Override
-  public String name() {
-    return table.name();
   }
 
   @Override
@@ -54,40 +44,9 @@ public final class ThrottledReconfigurationTable implements SupportsRead {
   }
 
   @Override
-  @SuppressWarnings("deprecation")
-  public StructType schema() {
-    return table.schema();
-  }
-
-  @Override
-  public Column[] columns() {
-    return table.columns();
-  }
-
-  @Override
-  public Transform[] partitioning() {
-    return table.partitioning();
-  }
-
-  @Override
-  public Map<String, String> properties() {
-    return table.properties();
-  }
-
-  @Override
-  public Set<TableCapability> capabilities() {
-    return table.capabilities();
-  }
-
-  @Override
   public ScanBuilder newScanBuilder(CaseInsensitiveStringMap options) {
     ScanBuilder builder = table.newScanBuilder(options);
     return () -> new ThrottledScan(builder.build(), intervalMs);
-  }
-
-  @Override
-  public String toString() {
-    return table.toString();
   }
 
   private record ThrottledScan(Scan scan, long intervalMs) implements Scan {
