@@ -114,7 +114,8 @@ class DocsCommandsIT {
         " --workloads aggregation --modes plugin-100ms,plugin-1s,microbatch --rates 10000 --warmup-s 90 --warmup-ramp-s 60 --window-s 20",
         " --workloads aggregation --modes plugin-100ms,microbatch --rates 10000 --warmup-s 90 --warmup-ramp-s 60 --window-s 20",
         " --workloads stateless --modes plugin-100ms,plugin-10s --rates 5000 --warmup-s 40 --warmup-ramp-s 20 --window-s 20",
-        " --search-rate --workloads aggregation --modes plugin-100ms --warmup-s 20")) {
+        " --search-rate --workloads aggregation --modes plugin-100ms --warmup-s 20",
+        " --workloads stateless --modes relay,plugin-100ms,plugin-10s,realtime --rates 10000 --warmup-s 40 --warmup-ramp-s 20 --window-s 20")) {
       add("RTM_SKIP_BUILD=1 bench/run-benchmark.sh" + flags, List.of(), DocsCommandsIT::benchmarkPlan,
           "--plan here; measured by hand (docs/benchmarks.md says so)");
     }
@@ -124,6 +125,11 @@ class DocsCommandsIT {
     add("RTM_SKIP_BUILD=1 JAVA_TOOL_OPTIONS=\"-Dspark.rtm.source.epochPollIntervalMs=50\" bench/run-benchmark.sh"
         + " --workloads stateless --modes plugin-100ms --rates 5000 --warmup-s 40 --warmup-ramp-s 20 --window-s 20", List.of(),
         DocsCommandsIT::benchmarkPlan, "--plan here (the option reaches the mode's JVM); measured by hand");
+    for (String poll : List.of("50", "2")) {
+      add("RTM_SKIP_BUILD=1 JAVA_TOOL_OPTIONS=\"-Dspark.rtm.source.epochPollIntervalMs=" + poll + "\" bench/run-benchmark.sh"
+          + " --workloads stateless --modes plugin-100ms --rates 10000 --warmup-s 40 --warmup-ramp-s 20 --window-s 20", List.of(),
+          DocsCommandsIT::benchmarkPlan, "--plan here (the option reaches the mode's JVM); measured by hand");
+    }
     add("./demo.sh --seconds 40 --warmup-s 20", List.of(), DocsCommandsIT::demoPlan,
         "--plan here; the steady-state measurement by hand");
     add("mvn -B -ntp verify -pl bench -am -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=BenchmarkQuickIT",
