@@ -10,18 +10,48 @@ import java.nio.file.Path;
  * busy and total time over all cores (the {@code cpu} line of {@code /proc/stat}), all in clock
  * ticks of USER_HZ, which is 100 on every Linux the benchmark runs on (x86-64 and arm64).
  */
-public record CpuSample(long processTicks, long machineBusyTicks, long machineTotalTicks, long nanoTime) {
+public record CpuSample(long processTicks, long machineBusyTicks, long machineTotalTicks, long nanoTime,
+    java.util.Map<Long, Thread> threads) {
   public static final double TICKS_PER_SECOND = 100.0;
+
+  /** One thread of the process: its name as Linux keeps it (15 characters at most) and its ticks. */
+  public record Thread(String name, long ticks) {}
+
+  /** Without threads. */
+  public CpuSample(long processTicks, long machineBusyTicks, long machineTotalTicks, long nanoTime) {
+    this(processTicks, machineBusyTicks, machineTotalTicks, nanoTime, java.util.Map.of());
+  }
 
   /** The sample now, or null where /proc cannot be read (not Linux, or the process is gone). */
   public static CpuSample of(long pid) {
     try {
       long process = processTicks(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
       long[] machine = machineTicks(Files.readAllLines(Path.of("/proc/stat")).get(0));
-      return new CpuSample(process, machine[0], machine[1], System.nanoTime());
+      return new CpuSample(process, machine[0], machine[1], System.nanoTime(), threads(pid));
     } catch (IOException | RuntimeException e) {
       return null;
     }
+  }
+
+  /** Every thread of {@code pid} by thread id; a thread that ends while it is read is left out. */
+  static java.util.Map<Long, Thread> threads(long pid) throws IOException {
+    java.util.Map<Long, Thread> threads = new java.util.HashMap<>();
+    try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          threads.put(Long.parseLong(task.getFileName().toString()), new Thread(name(stat), processTicks(stat)));
+        } catch (IOException | RuntimeException ended) {
+          // the thread ended between the listing and the read
+        }
+      }
+    }
+    return threads;
+  }
+
+  /** The command (for a thread, its name) between the first '(' and the last ')'. */
+  static String name(String stat) {
+    return stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
   }
 
   /** utime + stime; the command name in parentheses may hold spaces, so fields count from its ')'. */

@@ -25,7 +25,8 @@ final class CpuTable {
     }
     StringBuilder md = new StringBuilder("CPU of the mode's JVM over the measured window (`/proc/<pid>/stat`;"
         + " machine busy: all cores, from `/proc/stat`):\n\n"
-        + "| mode | rate/s | JVM cores | CPU µs per event | machine busy |\n|---|---:|---:|---:|---:|\n");
+        + "| mode | rate/s | JVM cores | CPU µs per event | machine busy | busiest threads (cores; Linux keeps 15"
+        + " characters of a name, digits shown as N) |\n|---|---:|---:|---:|---:|---|\n");
     for (RunResult r : measured) {
       CpuUsage cpu = r.cpu();
       md.append("| ").append(r.spec().mode().id()).append(" | ").append(r.spec().rate()).append(" | ")
@@ -33,8 +34,18 @@ final class CpuTable {
           .append(Double.isNaN(cpu.microsPerEvent()) ? "—" : String.format(Locale.ROOT, "%.0f", cpu.microsPerEvent()))
           .append(" | ")
           .append(Double.isNaN(cpu.machineBusy()) ? "—" : String.format(Locale.ROOT, "%.0f %%", 100 * cpu.machineBusy()))
-          .append(" |\n");
+          .append(" | ").append(threads(cpu)).append(" |\n");
     }
     return md.append("\n").toString();
+  }
+
+  private static String threads(CpuUsage cpu) {
+    if (cpu.threadCores().isEmpty()) {
+      return "—";
+    }
+    StringBuilder s = new StringBuilder();
+    cpu.threadCores().forEach((name, cores) -> s.append(s.length() == 0 ? "" : ", ")
+        .append(name.replace("|", "/")).append(' ').append(String.format(Locale.ROOT, "%.2f", cores)));
+    return s.toString();
   }
 }

@@ -124,6 +124,7 @@ final class JsonReport {
       cpu.put("mode_cores", r.cpu().modeCores());
       cpu.put("micros_per_event", Double.isNaN(r.cpu().microsPerEvent()) ? null : r.cpu().microsPerEvent());
       cpu.put("machine_busy", Double.isNaN(r.cpu().machineBusy()) ? null : r.cpu().machineBusy());
+      cpu.put("thread_cores", r.cpu().threadCores());
       m.put("cpu_in_window", cpu);
     }
     if (r.state() != null && r.state().known()) {

@@ -24,5 +24,6 @@ class CpuSampleTest {
     CpuSample sample = CpuSample.of(ProcessHandle.current().pid());
     assertThat(sample).isNotNull();
     assertThat(sample.machineTotalTicks()).isGreaterThan(sample.machineBusyTicks());
+    assertThat(sample.threads().values()).extracting(CpuSample.Thread::name).contains("VM Thread");
   }
 }
