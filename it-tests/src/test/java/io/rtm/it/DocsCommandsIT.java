@@ -135,6 +135,8 @@ class DocsCommandsIT {
     }
     add("./demo.sh --seconds 40 --warmup-s 20", List.of(), DocsCommandsIT::demoPlan,
         "--plan here; the steady-state measurement by hand");
+    add("./demo.sh --seconds 190 --warmup-s 150", List.of(), DocsCommandsIT::demoPlan,
+        "--plan here; the measurement after the JIT settled, by hand");
     add("mvn -B -ntp verify -pl bench -am -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=BenchmarkQuickIT",
         List.of(runTestsMvn, new RanBy("bench/src/test/java/io/rtm/bench/BenchmarkQuickIT.java", "Plan.quickPlan()")),
         DocsCommandsIT::singleItCommand, "CI runs BenchmarkQuickIT within mvn verify; this selects it alone");
