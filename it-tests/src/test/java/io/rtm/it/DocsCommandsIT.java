@@ -118,6 +118,7 @@ class DocsCommandsIT {
         " --workloads stateless --modes relay,plugin-100ms,plugin-10s,realtime --rates 10000 --warmup-s 40 --warmup-ramp-s 20 --window-s 20",
         " --workloads stateless --modes plugin-100ms,plugin-10s,realtime --rates 10000 --warmup-s 40 --warmup-ramp-s 20 --window-s 20",
         " --workloads stateless --modes plugin-100ms,realtime --rates 10000 --warmup-s 150 --warmup-ramp-s 20 --window-s 20",
+        " --workloads stateless --modes relay,plugin-100ms,realtime --rates 10000 --warmup-s 150 --warmup-ramp-s 20 --window-s 20",
         " --workloads aggregation --modes plugin-100ms,microbatch --rates 10000 --warmup-s 150 --warmup-ramp-s 60 --window-s 20")) {
       add("RTM_SKIP_BUILD=1 bench/run-benchmark.sh" + flags, List.of(), DocsCommandsIT::benchmarkPlan,
           "--plan here; measured by hand (docs/benchmarks.md says so)");
