@@ -45,16 +45,14 @@ final class MultiSourceRewrite {
           "the query reads the same streaming DataFrame twice (e.g. df.union(df)); read the source with a"
               + " second readStream call instead");
     }
-    if (leaves.stream().anyMatch(l -> !(l.table() instanceof SupportsRead))) {
+    if (leaves.isEmpty() || leaves.stream().anyMatch(l -> !(l.table() instanceof SupportsRead))) {
       return plan;
     }
     if (leaves.size() == 1) {
       StreamingRelationV2 leaf = leaves.get(0);
-      return reconfigurationCheckIntervalMs <= 0 ? plan : replace(plan, Map.of(leaf, new StreamingRelationV2(
-          leaf.source(), leaf.sourceName(),
+      return reconfigurationCheckIntervalMs <= 0 ? plan : replace(plan, Map.of(leaf, withTable(leaf, leaf.source(),
           new ThrottledReconfigurationTable((SupportsRead) leaf.table(), reconfigurationCheckIntervalMs),
-          leaf.extraOptions(), leaf.output(), leaf.catalog(), leaf.identifier(), leaf.v1Relation(),
-          leaf.sourceIdentifyingName())));
+          leaf.v1Relation())));
     }
     List<CompositeTable.Sub> subs = new ArrayList<>();
     for (StreamingRelationV2 leaf : leaves) {
@@ -64,14 +62,20 @@ final class MultiSourceRewrite {
     Map<StreamingRelationV2, LogicalPlan> replacements = new HashMap<>();
     for (int i = 0; i < leaves.size(); i++) {
       StreamingRelationV2 leaf = leaves.get(i);
-      replacements.put(leaf, new StreamingRelationV2(
-          i == 0 ? leaf.source() : Option.empty(),
-          leaf.sourceName(),
-          i == 0 ? new CompositeTable(subs, reconfigurationCheckIntervalMs) : new SubStreamTable(leaf.table().name(), subs.get(i).schema()),
-          leaf.extraOptions(), leaf.output(), leaf.catalog(), leaf.identifier(), Option.empty(),
-          leaf.sourceIdentifyingName()));
+      replacements.put(leaf, withTable(leaf, i == 0 ? leaf.source() : Option.empty(),
+          i == 0 ? new CompositeTable(subs, reconfigurationCheckIntervalMs)
+              : new SubStreamTable(leaf.table().name(), subs.get(i).schema()),
+          Option.empty()));
     }
     return replace(plan, replacements);
+  }
+
+  /** {@code leaf} reading {@code table}, with its own name, options, output and catalog entry. */
+  private static StreamingRelationV2 withTable(StreamingRelationV2 leaf,
+      Option<org.apache.spark.sql.connector.catalog.TableProvider> source,
+      org.apache.spark.sql.connector.catalog.Table table, Option<LogicalPlan> v1Relation) {
+    return new StreamingRelationV2(source, leaf.sourceName(), table, leaf.extraOptions(), leaf.output(),
+        leaf.catalog(), leaf.identifier(), v1Relation, leaf.sourceIdentifyingName());
   }
 
   /** Expression ids of a leaf's output: how a planned leaf is matched back to its source. */

@@ -23,7 +23,7 @@ public final class ThrottledReconfigurationStream implements ContinuousStream {
 
   private final ContinuousStream stream;
   private final ReconfigurationThrottle throttle;
-  private final java.util.LinkedHashMap<String, Offset> merged = new java.util.LinkedHashMap<>(8, 0.75f, false) {
+  private final java.util.LinkedHashMap<String, Offset> merged = new java.util.LinkedHashMap<>() {
     @Override
     protected boolean removeEldestEntry(java.util.Map.Entry<String, Offset> eldest) {
       return size() > MERGED_KEPT;
@@ -39,11 +39,6 @@ public final class ThrottledReconfigurationStream implements ContinuousStream {
   public static ContinuousStream wrap(ContinuousStream stream, long intervalMs) {
     return intervalMs <= 0 ? stream
         : new ThrottledReconfigurationStream(stream, new ReconfigurationThrottle(intervalMs, System::nanoTime));
-  }
-
-  /** The source's own stream. */
-  public ContinuousStream stream() {
-    return stream;
   }
 
   @Override

@@ -28,11 +28,6 @@ public final class ThrottledReconfigurationTable extends DelegatingTable<Support
     this.intervalMs = intervalMs;
   }
 
-  /** The source's own table. */
-  public SupportsRead table() {
-    return table;
-  }
-
   @Override
   public String id() {
     return table.id();
