@@ -92,7 +92,7 @@ public class GateRecordPathBenchmark {
     enqueueData();
     EpochBarrier barrier = new EpochBarrier(++epoch);
     for (int c = 0; c < channels; c++) {
-      gate.enqueue(gate.channel(c), barrier);
+      gate.enqueue(gate.remoteChannel(c), barrier);
     }
     long sum = readRecords();
     GateResult end = gate.next();
@@ -111,7 +111,7 @@ public class GateRecordPathBenchmark {
   private void enqueueData() {
     for (int i = 0; i < BUFFERS; i++) {
       // Each received buffer is released by the gate once read; duplicates share the bytes.
-      gate.enqueue(gate.channel(i % channels), buffer.retainedDuplicate());
+      gate.enqueue(gate.remoteChannel(i % channels), buffer.retainedDuplicate());
     }
   }
 

@@ -310,6 +310,13 @@ public final class RtmOptions {
               + " which avoids clashes between executors on one host but needs firewalls to allow"
               + " the ephemeral range.");
 
+  public static final ConfigOption<Boolean> SHUFFLE_LOCAL_CHANNELS_ENABLED =
+      ConfigOption.booleanOption("spark.rtm.shuffle.localChannels.enabled", true)
+          .doc("A reduce task reads a map task running in its own executor JVM straight from the"
+              + " map task's queue instead of over a loopback TCP connection: the same credits,"
+              + " barriers and bounds, without the event-loop hops, syscalls and frame codec. Turn"
+              + " off only to exercise the TCP path in a single JVM.");
+
   public static final ConfigOption<String> SHUFFLE_BIND_HOST =
       ConfigOption.stringOption("spark.rtm.shuffle.bindHost", "")
           .doc("Address the per-executor shuffle server binds and advertises. Empty (default) uses"
@@ -352,6 +359,7 @@ public final class RtmOptions {
         SHUFFLE_IO_THREADS,
         SHUFFLE_SUBSCRIBE_WAIT_MS,
         SHUFFLE_PORT,
+        SHUFFLE_LOCAL_CHANNELS_ENABLED,
         SHUFFLE_BIND_HOST);
   }
 }

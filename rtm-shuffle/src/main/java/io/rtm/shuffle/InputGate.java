@@ -20,8 +20,10 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The consumer side of one reduce task: one {@link RemoteInputChannel} per producer, read in round
- * robin buffer by buffer, with epoch barrier alignment across them.
+ * The consumer side of one reduce task: one {@link InputChannel} per producer, read in round robin
+ * buffer by buffer, with epoch barrier alignment across them. A producer in this JVM is read
+ * through a {@link LocalInputChannel} (unless {@code spark.rtm.shuffle.localChannels.enabled} is
+ * off), any other over TCP through a {@link RemoteInputChannel}.
  *
  * <p>After a channel delivers the barrier of epoch n, the gate stops reading it; its later data
  * stays queued, so its credit runs out and its producer is backpressured. Once every channel
@@ -39,7 +41,7 @@ public final class InputGate implements AutoCloseable {
   private final String queryRunId;
   private final int stageId;
   private final int subpartition;
-  private final RemoteInputChannel[] channels;
+  private final InputChannel[] channels;
 
   private final ReentrantLock lock = new ReentrantLock();
   /** Signalled by the event loops when a channel gets input, and on failure or close. */
@@ -47,7 +49,7 @@ public final class InputGate implements AutoCloseable {
 
   // ---- Guarded by lock: event loops add input and failures, the task thread takes. ----
   /** Channels that are not blocked and have something queued, in round-robin order. */
-  private final ArrayDeque<RemoteInputChannel> channelsWithInput = new ArrayDeque<>();
+  private final ArrayDeque<InputChannel> channelsWithInput = new ArrayDeque<>();
   private ShuffleException failure;
   private boolean closed;
   private long buffersConsumed;
@@ -67,7 +69,7 @@ public final class InputGate implements AutoCloseable {
   private volatile boolean reportWatermarks;
   /** The data buffer records are being returned from, with its channel and read position. */
   private ByteBuf current;
-  private RemoteInputChannel currentChannel;
+  private InputChannel currentChannel;
   private byte[] currentArray;
   private int position;
   private int limit;
@@ -92,13 +94,19 @@ public final class InputGate implements AutoCloseable {
       throw new IllegalArgumentException("An input gate needs at least one producer");
     }
     Set<Integer> seen = new HashSet<>();
-    this.channels = new RemoteInputChannel[producers.size()];
+    this.channels = new InputChannel[producers.size()];
     for (int i = 0; i < channels.length; i++) {
       ProducerAddress p = producers.get(i);
       if (!seen.add(p.mapIndex())) {
         throw new IllegalArgumentException("Producer mapIndex " + p.mapIndex() + " listed twice");
       }
-      channels[i] = new RemoteInputChannel(i, p, this, conf.creditsPerChannel());
+      PartitionRegistry local =
+          conf.localChannelsEnabled() ? ShuffleServer.registryInThisJvm(p.host(), p.port()) : null;
+      channels[i] =
+          local == null
+              ? new RemoteInputChannel(i, p, this, conf.creditsPerChannel())
+              : new LocalInputChannel(
+                  i, p, this, conf.creditsPerChannel(), local, conf.subscribeWaitMs());
     }
     this.aligner = new BarrierAligner(new Alignment());
   }
@@ -122,6 +130,11 @@ public final class InputGate implements AutoCloseable {
     InputGate gate = new InputGate(conf, queryRunId, stageId, subpartition, producers);
     boolean connected = false;
     try {
+      for (InputChannel ch : gate.channels) {
+        if (ch instanceof LocalInputChannel local) {
+          local.subscribe(queryRunId, stageId, subpartition);
+        }
+      }
       new Connector(conf, gate).connectAll();
       connected = true;
       return gate;
@@ -196,7 +209,7 @@ public final class InputGate implements AutoCloseable {
     try {
       int queued = 0;
       int peak = 0;
-      for (RemoteInputChannel ch : channels) {
+      for (InputChannel ch : channels) {
         queued += ch.queuedData;
         peak = Math.max(peak, ch.peakQueuedData);
       }
@@ -230,7 +243,7 @@ public final class InputGate implements AutoCloseable {
       current = null;
       currentArray = null;
     }
-    for (RemoteInputChannel ch : channels) {
+    for (InputChannel ch : channels) {
       ch.close(null);
     }
   }
@@ -260,7 +273,7 @@ public final class InputGate implements AutoCloseable {
   }
 
   private void finishCurrentBuffer() {
-    RemoteInputChannel ch = currentChannel;
+    InputChannel ch = currentChannel;
     current.release();
     current = null;
     currentArray = null;
@@ -280,8 +293,9 @@ public final class InputGate implements AutoCloseable {
     if (Thread.interrupted()) {
       throw new InterruptedException("InputGate for " + describeSubscription() + " interrupted");
     }
-    RemoteInputChannel ch;
+    InputChannel ch;
     Object element;
+    String hangUpReason = null;
     lock.lock();
     try {
       buffersConsumed += pendingBuffers;
@@ -311,7 +325,12 @@ public final class InputGate implements AutoCloseable {
       if (element instanceof ByteBuf) {
         ch.queuedData--;
       } else {
-        processControlElement(ch, element);
+        try {
+          processControlElement(ch, element);
+        } catch (ShuffleException e) {
+          hangUpReason = failLocked(e);
+          throw new ShuffleException(e.getMessage(), e);
+        }
       }
       if (!ch.blocked && !ch.received.isEmpty()) {
         ch.enqueuedAsAvailable = true;
@@ -319,6 +338,7 @@ public final class InputGate implements AutoCloseable {
       }
     } finally {
       lock.unlock();
+      hangUp(hangUpReason);
     }
     if (element instanceof ByteBuf buffer) {
       current = buffer;
@@ -344,28 +364,23 @@ public final class InputGate implements AutoCloseable {
   }
 
   /** Under lock: barriers go through the aligner, which may block or unblock channels. */
-  private void processControlElement(RemoteInputChannel ch, Object element) {
-    try {
-      if (element instanceof EpochBarrier barrier) {
-        eventsReceived++;
-        aligner.barrierReceived(ch.index, barrier.epochId());
-      } else if (element instanceof WatermarkAdvance wm) {
-        eventsReceived++;
-        // The latest, not the largest: a producer that declared itself idle (Long.MAX_VALUE) and
-        // resumes sends a real watermark again; the gate's own watermark still never goes back.
-        ch.watermarkMs = wm.timestampMs();
-        long before = watermarkMs;
-        recomputeWatermark();
-        watermarkJustAdvanced = reportWatermarks && watermarkMs > before;
-      } else {
-        ch.finished = true;
-        finishedChannels++;
-        aligner.channelFinished(ch.index);
-        recomputeWatermark();
-      }
-    } catch (ShuffleException e) {
-      failLocked(e);
-      throw new ShuffleException(e.getMessage(), e);
+  private void processControlElement(InputChannel ch, Object element) {
+    if (element instanceof EpochBarrier barrier) {
+      eventsReceived++;
+      aligner.barrierReceived(ch.index, barrier.epochId());
+    } else if (element instanceof WatermarkAdvance wm) {
+      eventsReceived++;
+      // The latest, not the largest: a producer that declared itself idle (Long.MAX_VALUE) and
+      // resumes sends a real watermark again; the gate's own watermark still never goes back.
+      ch.watermarkMs = wm.timestampMs();
+      long before = watermarkMs;
+      recomputeWatermark();
+      watermarkJustAdvanced = reportWatermarks && watermarkMs > before;
+    } else {
+      ch.finished = true;
+      finishedChannels++;
+      aligner.channelFinished(ch.index);
+      recomputeWatermark();
     }
   }
 
@@ -376,7 +391,7 @@ public final class InputGate implements AutoCloseable {
   private void recomputeWatermark() {
     long min = Long.MAX_VALUE;
     boolean anyActive = false;
-    for (RemoteInputChannel c : channels) {
+    for (InputChannel c : channels) {
       if (!c.finished && c.watermarkMs != Long.MAX_VALUE) {
         anyActive = true;
         min = Math.min(min, c.watermarkMs);
@@ -405,7 +420,7 @@ public final class InputGate implements AutoCloseable {
   // Event loop entry points
   // ---------------------------------------------------------------------------------------------
 
-  void enqueue(RemoteInputChannel ch, Object element) {
+  void enqueue(InputChannel ch, Object element) {
     lock.lock();
     try {
       if (closed || failure != null) {
@@ -432,31 +447,41 @@ public final class InputGate implements AutoCloseable {
    * why: without replay, the reducer's input is incomplete and the query has to restart.
    */
   void fail(ShuffleException cause) {
+    String hangUpReason;
     lock.lock();
     try {
-      failLocked(cause);
+      hangUpReason = failLocked(cause);
     } finally {
       lock.unlock();
     }
+    hangUp(hangUpReason);
   }
 
-  private void failLocked(ShuffleException cause) {
+  /**
+   * Records the failure; returns the reason to {@link #hangUp} with once the lock is released (a
+   * local producer's locks must not be taken under the gate's), or null if already failed.
+   */
+  private String failLocked(ShuffleException cause) {
     if (closed || failure != null) {
-      return;
+      return null;
     }
     failure = cause;
     releaseQueuedLocked();
     inputAvailable.signalAll();
-    String reason =
-        "consumer of " + describeSubscription() + " failed: " + cause.getMessage();
-    for (RemoteInputChannel c : channels) {
-      c.close(reason);
+    return "consumer of " + describeSubscription() + " failed: " + cause.getMessage();
+  }
+
+  private void hangUp(String reason) {
+    if (reason != null) {
+      for (InputChannel c : channels) {
+        c.close(reason);
+      }
     }
   }
 
   private void releaseQueuedLocked() {
     channelsWithInput.clear();
-    for (RemoteInputChannel ch : channels) {
+    for (InputChannel ch : channels) {
       for (Object element : ch.received) {
         ReferenceCountUtil.release(element);
       }
@@ -471,8 +496,9 @@ public final class InputGate implements AutoCloseable {
         + ")";
   }
 
-  RemoteInputChannel channel(int index) {
-    return channels[index];
+  /** For tests that drive a channel's connection by hand. */
+  RemoteInputChannel remoteChannel(int index) {
+    return (RemoteInputChannel) channels[index];
   }
 
   int numChannels() {
@@ -498,7 +524,7 @@ public final class InputGate implements AutoCloseable {
 
     @Override
     public void unblockAllChannels() {
-      for (RemoteInputChannel ch : channels) {
+      for (InputChannel ch : channels) {
         if (ch.blocked) {
           ch.blocked = false;
           if (!ch.received.isEmpty() && !ch.enqueuedAsAvailable) {
@@ -524,26 +550,33 @@ public final class InputGate implements AutoCloseable {
   private static final class Connector {
     private final ShuffleTransportConf conf;
     private final InputGate gate;
+    /** The gate's channels to producers in other JVMs. */
+    private final RemoteInputChannel[] remote;
     private final EventLoopGroup group;
     private final long deadlineNanos;
 
     Connector(ShuffleTransportConf conf, InputGate gate) {
       this.conf = conf;
       this.gate = gate;
+      this.remote =
+          java.util.Arrays.stream(gate.channels)
+              .filter(RemoteInputChannel.class::isInstance)
+              .map(RemoteInputChannel.class::cast)
+              .toArray(RemoteInputChannel[]::new);
       this.group = TransportResources.eventLoopGroup(conf);
       this.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(conf.connectTimeoutMs());
     }
 
     void connectAll() throws InterruptedException {
       // Start every connection before waiting for any, so set-up costs one round trip, not n.
-      ChannelFuture[] attempts = new ChannelFuture[gate.channels.length];
+      ChannelFuture[] attempts = new ChannelFuture[remote.length];
       int subscribed = 0;
       try {
         for (int i = 0; i < attempts.length; i++) {
-          attempts[i] = start(gate.channels[i]);
+          attempts[i] = start(remote[i]);
         }
         for (; subscribed < attempts.length; subscribed++) {
-          RemoteInputChannel ch = gate.channels[subscribed];
+          RemoteInputChannel ch = remote[subscribed];
           Channel connected = await(ch, attempts, subscribed);
           ch.subscribe(connected, gate.queryRunId, gate.stageId, gate.subpartition);
         }

@@ -3,7 +3,6 @@ package io.rtm.shuffle;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
-import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -13,20 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Fields are grouped by the thread that owns them; see the section comments.
  */
-final class RemoteInputChannel {
+final class RemoteInputChannel extends InputChannel {
 
-  /** Queued after the producer's last element. */
-  static final Object END_OF_PARTITION =
-      new Object() {
-        @Override
-        public String toString() {
-          return "END_OF_PARTITION";
-        }
-      };
-
-  final int index;
-  final ProducerAddress producer;
-  private final InputGate gate;
   private final int initialCredit;
 
   /**
@@ -53,25 +40,8 @@ final class RemoteInputChannel {
    */
   private final AtomicInteger unannouncedCredit = new AtomicInteger();
 
-  // ---- Guarded by the gate's lock: event loop appends, task thread polls. ----
-  /** ByteBuf (data), ShuffleEvent, or END_OF_PARTITION in arrival order. */
-  final ArrayDeque<Object> received = new ArrayDeque<>();
-  int queuedData;
-  int peakQueuedData;
-  /** This channel is in the gate's queue of channels with input. */
-  boolean enqueuedAsAvailable;
-  /** Delivered the barrier being aligned; not read until alignment completes. */
-  boolean blocked;
-  /** The task thread consumed END_OF_PARTITION. */
-  boolean finished;
-
-  // ---- Task thread only. ----
-  long watermarkMs = Long.MIN_VALUE;
-
   RemoteInputChannel(int index, ProducerAddress producer, InputGate gate, int initialCredit) {
-    this.index = index;
-    this.producer = producer;
-    this.gate = gate;
+    super(index, producer, gate);
     this.initialCredit = initialCredit;
     this.outstandingCredit = initialCredit;
   }
@@ -95,7 +65,7 @@ final class RemoteInputChannel {
         .addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
   }
 
-  /** The task thread finished one data buffer, so the producer may send another. */
+  @Override
   void returnCredit() {
     if (unannouncedCredit.getAndIncrement() == 0) {
       Channel ch = channel;
@@ -105,7 +75,7 @@ final class RemoteInputChannel {
     }
   }
 
-  /** Any thread: hang up, telling the producer why if there is a reason. */
+  @Override
   void close(String reason) {
     Channel ch = channel;
     if (ch == null) {
@@ -182,12 +152,6 @@ final class RemoteInputChannel {
     }
   }
 
-  ShuffleException protocolError(String what) {
-    return new ShuffleException(
-        "Protocol error from shuffle " + describe() + ": " + what
-            + ". This indicates mismatched rtm-shuffle versions across executors or a bug.");
-  }
-
   private void checkSequence(long seq) {
     if (seq != expectedSeq) {
       throw protocolError("sequence gap: expected frame " + expectedSeq + " but got " + seq);
@@ -209,25 +173,10 @@ final class RemoteInputChannel {
     return outstandingCredit;
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Descriptions
-  // ---------------------------------------------------------------------------------------------
-
-  /** "producer host:port (mapIndex m) for subpartition s of stage t, query run q". */
-  String describe() {
-    return "producer " + producer.host() + ":" + producer.port() + " (mapIndex "
-        + producer.mapIndex() + ") for " + gate.describeSubscription();
-  }
-
   private String checkAdvice() {
     return "Check whether the executor at " + producer.host() + ":" + producer.port()
         + " hosting map task " + producer.mapIndex() + " is alive (executor logs, OOM kills, long"
         + " GC pauses), whether that task failed, and whether the network between the executors"
         + " is healthy.";
-  }
-
-  @Override
-  public String toString() {
-    return "RemoteInputChannel[" + index + ", " + producer + "]";
   }
 }

@@ -11,10 +11,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * finished buffers and events waiting for the network.
  *
  * <p>Three threads meet here, all under {@link #lock}: the task thread appends records and events,
- * the shared flusher hands over batches that waited long enough, and the connection's event loop
- * ({@link SubpartitionReader}) takes buffers off the queue as credit allows. The lock is held only
- * for a record copy or a queue operation, and the task thread never waits while holding it (it
- * awaits {@link #notFull}, which releases it).
+ * the shared flusher hands over batches that waited long enough, and the consumer takes buffers
+ * off the queue as credit allows: a connection's event loop ({@link SubpartitionReader}), or for a
+ * consumer in this JVM whichever thread hands buffers to its gate ({@link LocalInputChannel}). The
+ * lock is held only for a record copy or a queue operation, and the task thread never waits while
+ * holding it (it awaits {@link #notFull}, which releases it).
+ *
+ * <p>Lock order: a local consumer may take its gate's lock while this lock is held (it is woken
+ * from {@link #append}), so nothing may take this lock while holding a gate's lock.
  */
 final class ResultSubpartition {
 
@@ -47,8 +51,8 @@ final class ResultSubpartition {
   private final ArrayDeque<Object> queue = new ArrayDeque<>();
   /** Data buffers in {@link #queue}; the quantity bounded by producerQueueBuffers. */
   private int queuedData;
-  /** Set once by the event loop on subscription; used to wake it when the queue gets input. */
-  private SubpartitionReader reader;
+  /** Set once on subscription; woken when the queue gets input. */
+  private SubpartitionConsumer reader;
   /** After release nothing is queued or sent any more and all buffers have been freed. */
   private boolean released;
 
@@ -250,11 +254,11 @@ final class ResultSubpartition {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Event loop of the subscribed connection
+  // The subscribed consumer (a connection's event loop, or a local gate's hand-over)
   // ---------------------------------------------------------------------------------------------
 
   /** @return false if someone already subscribed to this subpartition, or it was released */
-  boolean attachReader(SubpartitionReader newReader) {
+  boolean attachReader(SubpartitionConsumer newReader) {
     lock.lock();
     try {
       if (reader != null || released) {
@@ -319,7 +323,7 @@ final class ResultSubpartition {
   }
 
   private void release(ShuffleException cause, boolean onlyIfUnsubscribed) {
-    SubpartitionReader toNotify;
+    SubpartitionConsumer toNotify;
     lock.lock();
     try {
       if (released || (onlyIfUnsubscribed && reader != null)) {

@@ -22,6 +22,14 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ShuffleServer implements AutoCloseable {
 
+  /**
+   * The servers of this JVM by advertised "host:port", so that a consumer recognises a producer
+   * that shares its JVM and reads it through a {@link LocalInputChannel}. A producer address is
+   * only ever published by the server that owns it, so an entry here means "this very JVM".
+   */
+  private static final java.util.Map<String, ShuffleServer> IN_THIS_JVM =
+      new ConcurrentHashMap<>();
+
   private final ShuffleTransportConf conf;
   private final PartitionRegistry registry = new PartitionRegistry();
   private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
@@ -80,6 +88,13 @@ public final class ShuffleServer implements AutoCloseable {
           bound.cause());
     }
     serverChannel = bound.channel();
+    IN_THIS_JVM.put(address(), this);
+  }
+
+  /** The partitions of the server in this JVM advertised at {@code host:port}, or null. */
+  static PartitionRegistry registryInThisJvm(String host, int port) {
+    ShuffleServer server = IN_THIS_JVM.get(host + ":" + port);
+    return server == null || server.closed ? null : server.registry;
   }
 
   /** The host consumers should connect to (the bind host, or this machine's address). */
@@ -125,6 +140,7 @@ public final class ShuffleServer implements AutoCloseable {
       return;
     }
     closed = true;
+    IN_THIS_JVM.remove(address(), this);
     serverChannel.close().awaitUninterruptibly();
     // Failing first queues an ERROR frame on each connection's event loop ahead of the close
     // below, so consumers learn the reason instead of seeing a bare disconnect.
@@ -138,6 +154,11 @@ public final class ShuffleServer implements AutoCloseable {
     for (Channel ch : List.copyOf(connections)) {
       ch.closeFuture().awaitUninterruptibly(1000);
     }
+  }
+
+  /** For tests: open TCP connections from consumers. */
+  int connectionCount() {
+    return connections.size();
   }
 
   int partitionCount() {

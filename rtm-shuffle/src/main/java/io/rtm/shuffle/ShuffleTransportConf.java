@@ -27,6 +27,7 @@ public final class ShuffleTransportConf implements Serializable {
   private final int ioThreads;
   private final int subscribeWaitMs;
   private final int port;
+  private final boolean localChannelsEnabled;
 
   private ShuffleTransportConf(Map<String, String> conf) {
     bufferSizeBytes = RtmOptions.SHUFFLE_BUFFER_SIZE_BYTES.get(conf);
@@ -39,6 +40,7 @@ public final class ShuffleTransportConf implements Serializable {
     ioThreads = RtmOptions.SHUFFLE_IO_THREADS.get(conf);
     subscribeWaitMs = RtmOptions.SHUFFLE_SUBSCRIBE_WAIT_MS.get(conf);
     port = RtmOptions.SHUFFLE_PORT.get(conf);
+    localChannelsEnabled = RtmOptions.SHUFFLE_LOCAL_CHANNELS_ENABLED.get(conf);
     if (port > 65535) {
       throw new IllegalArgumentException(
           "Invalid value '" + port + "' for " + RtmOptions.SHUFFLE_PORT.key()
@@ -108,6 +110,11 @@ public final class ShuffleTransportConf implements Serializable {
     return port;
   }
 
+  /** Whether a consumer reads a producer in its own JVM without a socket. */
+  public boolean localChannelsEnabled() {
+    return localChannelsEnabled;
+  }
+
   /** The effective values keyed by option key; handy for logging and for rebuilding a conf. */
   public Map<String, String> toMap() {
     Map<String, String> m = new LinkedHashMap<>();
@@ -121,6 +128,8 @@ public final class ShuffleTransportConf implements Serializable {
     m.put(RtmOptions.SHUFFLE_IO_THREADS.key(), Integer.toString(ioThreads));
     m.put(RtmOptions.SHUFFLE_SUBSCRIBE_WAIT_MS.key(), Integer.toString(subscribeWaitMs));
     m.put(RtmOptions.SHUFFLE_PORT.key(), Integer.toString(port));
+    m.put(
+        RtmOptions.SHUFFLE_LOCAL_CHANNELS_ENABLED.key(), Boolean.toString(localChannelsEnabled));
     return m;
   }
 

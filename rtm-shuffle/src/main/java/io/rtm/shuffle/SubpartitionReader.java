@@ -13,7 +13,7 @@ import io.netty.channel.ChannelFutureListener;
  * {@link #notifyDataAvailable()} and {@link #failAndClose}, which only submit tasks to it. Hence
  * no field needs synchronisation.
  */
-final class SubpartitionReader {
+final class SubpartitionReader implements SubpartitionConsumer {
 
   private final Channel channel;
   private final ResultSubpartition subpartition;
@@ -35,8 +35,8 @@ final class SubpartitionReader {
     this.consumerDescription = consumer;
   }
 
-  /** Any thread: the queue went from empty to non-empty. */
-  void notifyDataAvailable() {
+  @Override
+  public void notifyDataAvailable() {
     channel.eventLoop().execute(this::drain);
   }
 
@@ -92,8 +92,9 @@ final class SubpartitionReader {
     }
   }
 
-  /** Any thread: tells the consumer why its input ends here, then hangs up. */
-  void failAndClose(ShuffleException cause) {
+  /** Tells the consumer why its input ends here, then hangs up. */
+  @Override
+  public void failAndClose(ShuffleException cause) {
     channel
         .eventLoop()
         .execute(

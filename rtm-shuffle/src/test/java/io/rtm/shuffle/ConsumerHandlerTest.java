@@ -28,8 +28,8 @@ class ConsumerHandlerTest {
     gate =
         new InputGate(
             TestSupport.conf("creditsPerChannel", credits), "run-9", 1, 3, List.of(PRODUCER));
-    ch = new EmbeddedChannel(new ConsumerHandler(gate.channel(0)));
-    gate.channel(0).subscribe(ch, "run-9", 1, 3);
+    ch = new EmbeddedChannel(new ConsumerHandler(gate.remoteChannel(0)));
+    gate.remoteChannel(0).subscribe(ch, "run-9", 1, 3);
   }
 
   private List<Frame> written() {
@@ -80,7 +80,7 @@ class ConsumerHandlerTest {
       ch.writeInbound(new Frame.Data(i, TestSupport.batch(new byte[] {(byte) i})));
     }
     ch.writeInbound(new Frame.Event(3, new EpochBarrier(7)));
-    assertThat(gate.channel(0).outstandingCredit()).isEqualTo(1);
+    assertThat(gate.remoteChannel(0).outstandingCredit()).isEqualTo(1);
 
     for (int i = 0; i < 3; i++) {
       assertThat(gate.next()).isEqualTo(GateResult.RECORD);
@@ -91,7 +91,7 @@ class ConsumerHandlerTest {
 
     // Three buffers were finished before the event loop ran: one ADD_CREDIT carries all three.
     assertThat(written()).containsExactly(new Frame.AddCredit(3));
-    assertThat(gate.channel(0).outstandingCredit()).isEqualTo(4);
+    assertThat(gate.remoteChannel(0).outstandingCredit()).isEqualTo(4);
   }
 
   @Test
@@ -165,10 +165,10 @@ class ConsumerHandlerTest {
   void watermarkIsTheMinimumOverChannels() throws Exception {
     ProducerAddress other = new ProducerAddress(5, "10.0.0.2", 7001);
     gate = new InputGate(TestSupport.conf(), "run-9", 1, 3, List.of(PRODUCER, other));
-    ch = new EmbeddedChannel(new ConsumerHandler(gate.channel(0)));
-    EmbeddedChannel ch2 = new EmbeddedChannel(new ConsumerHandler(gate.channel(1)));
-    gate.channel(0).subscribe(ch, "run-9", 1, 3);
-    gate.channel(1).subscribe(ch2, "run-9", 1, 3);
+    ch = new EmbeddedChannel(new ConsumerHandler(gate.remoteChannel(0)));
+    EmbeddedChannel ch2 = new EmbeddedChannel(new ConsumerHandler(gate.remoteChannel(1)));
+    gate.remoteChannel(0).subscribe(ch, "run-9", 1, 3);
+    gate.remoteChannel(1).subscribe(ch2, "run-9", 1, 3);
 
     ch.writeInbound(new Frame.Event(0, new WatermarkAdvance(100)));
     ch.writeInbound(new Frame.Data(1, TestSupport.batch(new byte[] {1})));
@@ -192,10 +192,10 @@ class ConsumerHandlerTest {
       throws Exception {
     ProducerAddress other = new ProducerAddress(5, "10.0.0.2", 7001);
     gate = new InputGate(TestSupport.conf(), "run-9", 1, 3, List.of(PRODUCER, other)).reportWatermarks();
-    ch = new EmbeddedChannel(new ConsumerHandler(gate.channel(0)));
-    EmbeddedChannel ch2 = new EmbeddedChannel(new ConsumerHandler(gate.channel(1)));
-    gate.channel(0).subscribe(ch, "run-9", 1, 3);
-    gate.channel(1).subscribe(ch2, "run-9", 1, 3);
+    ch = new EmbeddedChannel(new ConsumerHandler(gate.remoteChannel(0)));
+    EmbeddedChannel ch2 = new EmbeddedChannel(new ConsumerHandler(gate.remoteChannel(1)));
+    gate.remoteChannel(0).subscribe(ch, "run-9", 1, 3);
+    gate.remoteChannel(1).subscribe(ch2, "run-9", 1, 3);
 
     ch.writeInbound(new Frame.Event(0, new WatermarkAdvance(100)));
     ch2.writeInbound(new Frame.Event(0, new WatermarkAdvance(40)));
@@ -231,8 +231,8 @@ class ConsumerHandlerTest {
     ch.pipeline()
         .addLast(new IdleStateHandler(1000, 100, 0, TimeUnit.MILLISECONDS))
         .addLast(new HeartbeatHandler(1000))
-        .addLast(new ConsumerHandler(gate.channel(0)));
-    gate.channel(0).subscribe(ch, "run-9", 1, 3);
+        .addLast(new ConsumerHandler(gate.remoteChannel(0)));
+    gate.remoteChannel(0).subscribe(ch, "run-9", 1, 3);
     written();
 
     ch.advanceTimeBy(150, TimeUnit.MILLISECONDS);

@@ -25,7 +25,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Producers and consumers talking over real 127.0.0.1 sockets through the public API. */
+/**
+ * Producers and consumers talking through the public API over real 127.0.0.1 sockets, with local
+ * channels off; {@link InJvmShuffleTest} runs the same cases with them on.
+ */
 @ExtendWith(NettyLeakCheck.class)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class LoopbackShuffleTest {
@@ -46,7 +49,25 @@ class LoopbackShuffleTest {
     servers.forEach(ShuffleServer::close);
   }
 
-  private ShuffleServer server(ShuffleTransportConf conf) {
+  /** Whether consumers read producers of this JVM without a socket. */
+  boolean localChannels() {
+    return false;
+  }
+
+  /** A conf with the given overrides (keys after "spark.rtm.shuffle.") and this class's path. */
+  final ShuffleTransportConf conf(Object... keyValues) {
+    Object[] all = java.util.Arrays.copyOf(keyValues, keyValues.length + 2);
+    all[keyValues.length] = "localChannels.enabled";
+    all[keyValues.length + 1] = localChannels();
+    return TestSupport.conf(all);
+  }
+
+  /** TCP connections the servers of this test accepted and still hold. */
+  final int openConnections() {
+    return servers.stream().mapToInt(ShuffleServer::connectionCount).sum();
+  }
+
+  final ShuffleServer server(ShuffleTransportConf conf) {
     ShuffleServer s = ShuffleServer.start(conf, HOST);
     servers.add(s);
     return s;
@@ -86,7 +107,7 @@ class LoopbackShuffleTest {
   @Test
   void twoByTwoExchangeDeliversEveryRecordOnceInOrderWithAlignedEpochs() throws Exception {
     ShuffleTransportConf conf =
-        TestSupport.conf(
+        conf(
             "bufferSizeBytes", 2048, "creditsPerChannel", 4, "producerQueueBuffers", 4);
     int producers = 2;
     int reducers = 2;
@@ -186,7 +207,7 @@ class LoopbackShuffleTest {
   @Test
   void slowConsumerBackpressuresTheProducerWithinBoundedMemory() throws Exception {
     ShuffleTransportConf conf =
-        TestSupport.conf("bufferSizeBytes", 256, "creditsPerChannel", 2, "producerQueueBuffers", 4);
+        conf("bufferSizeBytes", 256, "creditsPerChannel", 2, "producerQueueBuffers", 4);
     ShuffleServer s = server(conf);
     ResultPartition partition = s.registerPartition(new PartitionId(run, 0, 0), 1);
     InputGate g = gate(conf, 0, List.of(address(0, s)));
@@ -230,8 +251,24 @@ class LoopbackShuffleTest {
   }
 
   @Test
+  void aConsumerReachesAProducerOfItsOwnJvmOverTcpOnlyWithoutLocalChannels() throws Exception {
+    ShuffleTransportConf conf = conf();
+    ShuffleServer s = server(conf);
+    ResultPartition partition = s.registerPartition(new PartitionId(run, 0, 0), 1);
+    InputGate g = gate(conf, 0, List.of(address(0, s)));
+    partition.emitRecord(0, "one".getBytes(), 0, 3);
+    partition.flushAll();
+
+    assertThat(g.next()).isEqualTo(GateResult.RECORD);
+    assertThat(new String(TestSupport.copyRecord(g))).isEqualTo("one");
+    assertThat(openConnections()).isEqualTo(localChannels() ? 0 : 1);
+    partition.close();
+    assertThat(g.next()).isEqualTo(GateResult.END_OF_INPUT);
+  }
+
+  @Test
   void singleIdleRecordIsDeliveredPromptly() throws Exception {
-    ShuffleTransportConf conf = TestSupport.conf();
+    ShuffleTransportConf conf = conf();
     ShuffleServer s = server(conf);
     ResultPartition partition = s.registerPartition(new PartitionId(run, 0, 0), 1);
     BlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
@@ -258,7 +295,7 @@ class LoopbackShuffleTest {
 
   @Test
   void killingAProducerServerFailsTheConsumerNamingThePeer() throws Exception {
-    ShuffleTransportConf conf = TestSupport.conf("bufferSizeBytes", 512);
+    ShuffleTransportConf conf = conf("bufferSizeBytes", 512);
     ShuffleServer a = server(conf);
     ShuffleServer b = server(conf);
     ResultPartition pa = a.registerPartition(new PartitionId(run, 0, 0), 1);
@@ -304,7 +341,7 @@ class LoopbackShuffleTest {
 
   @Test
   void interruptingABlockedNextThrowsInterruptedException() throws Exception {
-    ShuffleTransportConf conf = TestSupport.conf();
+    ShuffleTransportConf conf = conf();
     ShuffleServer s = server(conf);
     ResultPartition partition = s.registerPartition(new PartitionId(run, 0, 0), 1);
     AtomicReference<Thread> consumerThread = new AtomicReference<>();
@@ -332,7 +369,7 @@ class LoopbackShuffleTest {
 
   @Test
   void consumerMaySubscribeBeforeTheProducerRegisters() throws Exception {
-    ShuffleTransportConf conf = TestSupport.conf();
+    ShuffleTransportConf conf = conf();
     ShuffleServer s = server(conf);
     InputGate g = gate(conf, 0, List.of(address(0, s)));
 
@@ -351,7 +388,7 @@ class LoopbackShuffleTest {
 
   @Test
   void aRecordsTrailerArrivesBigEndianRightAfterItsBytes() throws Exception {
-    ShuffleTransportConf conf = TestSupport.conf();
+    ShuffleTransportConf conf = conf();
     ShuffleServer s = server(conf);
     ResultPartition partition = s.registerPartition(new PartitionId(run, 0, 0), 1);
     InputGate g = gate(conf, 0, List.of(address(0, s)));
@@ -373,7 +410,7 @@ class LoopbackShuffleTest {
 
   @Test
   void subscriptionToAPartitionThatNeverAppearsFails() throws Exception {
-    ShuffleTransportConf conf = TestSupport.conf("subscribeWaitMs", 200);
+    ShuffleTransportConf conf = conf("subscribeWaitMs", 200);
     ShuffleServer s = server(conf);
     InputGate g = gate(conf, 0, List.of(address(7, s)));
 
@@ -389,7 +426,7 @@ class LoopbackShuffleTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       deadPort = socket.getLocalPort();
     }
-    ShuffleTransportConf conf = TestSupport.conf("connectTimeoutMs", 300);
+    ShuffleTransportConf conf = conf("connectTimeoutMs", 300);
 
     assertThatThrownBy(
             () -> InputGate.connect(conf, run, 0, 2, List.of(new ProducerAddress(3, HOST, deadPort))))
@@ -405,7 +442,7 @@ class LoopbackShuffleTest {
       throws ExecutionException, InterruptedException {
     // Barrier alignment blocks channel 0 while channel 1 is silent; losing producer 1 must still
     // wake the consumer.
-    ShuffleTransportConf conf = TestSupport.conf();
+    ShuffleTransportConf conf = conf();
     ShuffleServer a = server(conf);
     ShuffleServer b = server(conf);
     ResultPartition pa = a.registerPartition(new PartitionId(run, 0, 0), 1);

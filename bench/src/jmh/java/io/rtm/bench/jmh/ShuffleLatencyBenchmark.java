@@ -48,15 +48,21 @@ public class ShuffleLatencyBenchmark {
   @Param({"200"})
   public int recordBytes;
 
+  /** {@code false}: over a 127.0.0.1 socket; {@code true}: the in-JVM local channel. */
+  @Param({"false", "true"})
+  public boolean localChannels;
+
   private LoopbackShuffle shuffle;
   private volatile long received;
   private byte[] record;
 
   @Setup(Level.Trial)
   public void connect() throws Exception {
-    Map<String, String> settings = flushDelay.equals("default")
-        ? Map.of()
-        : Map.of(RtmOptions.SHUFFLE_MAX_FLUSH_DELAY_MICROS.key(), flushDelay);
+    Map<String, String> settings = new java.util.HashMap<>();
+    settings.put(RtmOptions.SHUFFLE_LOCAL_CHANNELS_ENABLED.key(), Boolean.toString(localChannels));
+    if (!flushDelay.equals("default")) {
+      settings.put(RtmOptions.SHUFFLE_MAX_FLUSH_DELAY_MICROS.key(), flushDelay);
+    }
     shuffle = new LoopbackShuffle(ShuffleTransportConf.fromMap(settings), "jmh-latency", (array, offset, length, count) -> {
       if (length != recordBytes) {
         throw new IllegalStateException("record of " + length + " bytes, sent " + recordBytes);

@@ -41,6 +41,10 @@ public class ShuffleThroughputBenchmark {
   @Param({"32768"})
   public int bufferSizeBytes;
 
+  /** {@code false}: over a 127.0.0.1 socket; {@code true}: the in-JVM local channel. */
+  @Param({"false", "true"})
+  public boolean localChannels;
+
   private LoopbackShuffle shuffle;
   private byte[] record;
   /** Written by the consumer thread only: its reads of the bytes cannot be optimised away. */
@@ -49,7 +53,9 @@ public class ShuffleThroughputBenchmark {
   @Setup(Level.Trial)
   public void connect() throws Exception {
     ShuffleTransportConf conf = ShuffleTransportConf.fromMap(
-        Map.of(RtmOptions.SHUFFLE_BUFFER_SIZE_BYTES.key(), Integer.toString(bufferSizeBytes)));
+        Map.of(
+            RtmOptions.SHUFFLE_BUFFER_SIZE_BYTES.key(), Integer.toString(bufferSizeBytes),
+            RtmOptions.SHUFFLE_LOCAL_CHANNELS_ENABLED.key(), Boolean.toString(localChannels)));
     // Touch the bytes, as a reduce task's UnsafeRow.pointTo and field reads would.
     shuffle = new LoopbackShuffle(conf, "jmh", (array, offset, length, count) -> checksum += array[offset + length - 1]);
     record = LoopbackShuffle.record(recordBytes);
