@@ -27,7 +27,7 @@ import java.util.Set;
  * --quick                  correctness smoke test (exit 1 unless every output is complete)
  * --workloads a,b          of stateless, shuffle, aggregation, fraud, fraud-final, join (default all;
  *                          named workloads run under every mode named, even in quick mode)
- * --modes a,b              of plugin-100ms, plugin-1s, plugin-10s, plugin-eos-100ms, plugin-eos-1s
+ * --modes a,b              of plugin-100ms, plugin-1s, plugin-10s, plugin-eos-100ms, plugin-eos-1s, plugin-tcp-100ms
  *                          (the exactly-once Kafka sink, read_committed), microbatch, microbatch-0s,
  *                          continuous, realtime, realtime-5s, relay, flink-100ms, flink-1s,
  *                          flink-10s (default all)

@@ -15,6 +15,7 @@ public final class SparkSessions {
   public static final String MASTER = "local[8]";
   /** The plugin's switch for its exactly-once Kafka sink (io.rtm.config.RtmOptions#KAFKA_EXACTLY_ONCE). */
   public static final String KAFKA_EXACTLY_ONCE = "spark.rtm.kafka.exactlyOnce";
+  public static final String SHUFFLE_LOCAL_CHANNELS = "spark.rtm.shuffle.localChannels.enabled";
 
   private SparkSessions() {}
 
@@ -28,9 +29,14 @@ public final class SparkSessions {
   /**
    * What a mode sets beyond the shared settings: the exactly-once modes switch the plugin's
    * transactional Kafka sink on, and only they, so an exactly-once mode and its at-least-once twin
-   * run the same query with the same settings but this one.
+   * run the same query with the same settings but this one; likewise {@code plugin-tcp-100ms}
+   * turns the shuffle's local channels off, so that its tasks, which share one JVM, exchange rows
+   * over loopback TCP as tasks on different executors would.
    */
   public static Map<String, String> modeConfs(Mode mode) {
+    if (mode == Mode.PLUGIN_TCP_100MS) {
+      return Map.of(SHUFFLE_LOCAL_CHANNELS, "false");
+    }
     return mode.exactlyOnce() ? Map.of(KAFKA_EXACTLY_ONCE, "true") : Map.of();
   }
 

@@ -13,7 +13,7 @@ public final class Triggers {
   /** Empty for the default trigger, which users get by not calling {@code trigger()} at all. */
   public static Optional<Trigger> of(Mode mode) {
     return switch (mode) {
-      case PLUGIN_100MS, PLUGIN_1S, PLUGIN_10S, PLUGIN_EOS_100MS, PLUGIN_EOS_1S, CONTINUOUS ->
+      case PLUGIN_100MS, PLUGIN_1S, PLUGIN_10S, PLUGIN_EOS_100MS, PLUGIN_EOS_1S, PLUGIN_TCP_100MS, CONTINUOUS ->
           Optional.of(Trigger.Continuous(mode.intervalMs()));
       case MICROBATCH -> Optional.empty();
       case MICROBATCH_0S -> Optional.of(Trigger.ProcessingTime("0 seconds"));

@@ -106,6 +106,11 @@ final class MarkdownReport {
           + " Every other mode is at-least-once and measured `read_uncommitted`. A quick run's output check also fails an"
           + " exactly-once mode on any duplicate.\n");
     }
+    if (plan.modes().contains(Mode.PLUGIN_TCP_100MS)) {
+      s.append("- `plugin-tcp-100ms`: `plugin-100ms` with the shuffle's local channels off"
+          + " (`spark.rtm.shuffle.localChannels.enabled=false`), so its tasks, all in one JVM here, exchange rows over"
+          + " loopback TCP as tasks on different executors would.\n");
+    }
     s.append("- Peak heap: the driver JVM's highest heap occupancy (sampled every 50 ms and before every GC); peak RSS: `VmHWM`. `-Xmx2g`, G1"
         + (RunExecutor.extraModeJvmOptions().isEmpty() ? "" : ", and in every mode's JVM `"
             + String.join(" ", RunExecutor.extraModeJvmOptions()) + "` (RTM_BENCH_MODE_JAVA_OPTS)")

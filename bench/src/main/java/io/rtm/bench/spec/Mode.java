@@ -15,6 +15,8 @@ public enum Mode {
       100, true),
   PLUGIN_EOS_1S("plugin-eos-1s", "plugin real-time, Continuous(1 s), exactly-once Kafka sink", Engine.PLUGIN, 1_000,
       true),
+  PLUGIN_TCP_100MS("plugin-tcp-100ms", "plugin real-time, Continuous(100 ms), in-JVM shuffle over loopback TCP",
+      Engine.PLUGIN, 100),
   MICROBATCH("microbatch", "stock micro-batch, default trigger", Engine.MICRO_BATCH, 0),
   MICROBATCH_0S("microbatch-0s", "stock micro-batch, ProcessingTime(0 s)", Engine.MICRO_BATCH, 0),
   CONTINUOUS("continuous", "stock continuous, Continuous(100 ms)", Engine.STOCK_CONTINUOUS, 100),

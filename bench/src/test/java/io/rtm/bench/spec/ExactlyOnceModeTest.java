@@ -52,7 +52,15 @@ class ExactlyOnceModeTest {
     assertThat(SparkSessions.modeConfs(Mode.PLUGIN_EOS_100MS)).containsExactlyEntriesOf(
         java.util.Map.of("spark.rtm.kafka.exactlyOnce", "true"));
     assertThat(SparkSessions.modeConfs(Mode.PLUGIN_EOS_1S)).containsEntry("spark.rtm.kafka.exactlyOnce", "true");
-    assertThat(Arrays.stream(Mode.values()).filter(m -> !m.exactlyOnce()))
+    assertThat(Arrays.stream(Mode.values()).filter(m -> !m.exactlyOnce() && m != Mode.PLUGIN_TCP_100MS))
         .allSatisfy(m -> assertThat(SparkSessions.modeConfs(m)).isEmpty());
+  }
+
+  @Test
+  void theTcpShuffleModeDiffersFromPlugin100msOnlyInTurningLocalChannelsOff() {
+    assertThat(SparkSessions.modeConfs(Mode.PLUGIN_TCP_100MS)).containsExactlyEntriesOf(
+        java.util.Map.of("spark.rtm.shuffle.localChannels.enabled", "false"));
+    assertThat(Triggers.of(Mode.PLUGIN_TCP_100MS)).isEqualTo(Triggers.of(Mode.PLUGIN_100MS));
+    assertThat(Mode.PLUGIN_TCP_100MS.engine()).isEqualTo(Mode.PLUGIN_100MS.engine());
   }
 }
