@@ -18,26 +18,23 @@ import org.apache.spark.sql.types.StructType;
  * the task thread is one more thread wake-up per record, which on a busy machine waits for a core
  * (milliseconds at the tail). A source that can wait with a time limit is read directly: the task
  * polls it for at most the epoch watch's own poll delay, so an ended epoch is noticed about as
- * soon as the driver is asked. Backpressure is the task itself: a task that is busy downstream
+ * soon as the driver is asked. The watch is the run's {@link SharedEpochWatch}: one for all of the
+ * run's source tasks in this JVM. Backpressure is the task itself: a task that is busy downstream
  * does not poll, and the source's client buffers only what it already fetched.
  *
  * <p>Thread ownership: the reader, {@code currentOffset}, {@code currentEpoch} and
- * {@code lastEndedEpoch} belong to the task thread; the watch thread only raises
- * {@code endedEpochs} and sets {@code watchFailure}.
+ * {@code lastEndedEpoch} belong to the task thread; the shared watch's thread raises its ended-epoch
+ * count and sets its failure, which the task thread reads.
  */
 public final class PollingSourceEpochInput implements EpochInput {
   private final int partition;
   private final TimedPartitionReader reader;
   private final EpochCoordination coordinator;
   private final UnsafeProjection toUnsafe;
-  private final DriverEpochWatch epochWatch;
+  private final SharedEpochWatch epochWatch;
   private final TaskEpochMetrics metrics;
   /** The record timestamp column latency is measured from, -1 for none ({@link SourceEpochInput#timestampColumn}). */
   private final int timestampColumn;
-
-  /** Epochs the driver moved past since the start epoch; raised by the watch thread. */
-  private volatile long endedEpochs;
-  private volatile Throwable watchFailure;
 
   private PartitionOffset currentOffset;
   private long currentEpoch;
@@ -50,6 +47,7 @@ public final class PollingSourceEpochInput implements EpochInput {
       StructType schema,
       TaskContext context,
       EpochCoordination coordinator,
+      String queryRunId,
       long startEpoch,
       long epochPollIntervalMs) {
     this.partition = partition;
@@ -62,19 +60,8 @@ public final class PollingSourceEpochInput implements EpochInput {
     this.startEpoch = startEpoch;
     this.currentEpoch = startEpoch;
     this.lastEndedEpoch = startEpoch - 1;
-    String name = (context == null ? "" : context.stageId() + "-") + partition;
-    this.epochWatch = new DriverEpochWatch(name, coordinator, startEpoch, epochPollIntervalMs,
-        new DriverEpochWatch.Listener() {
-          @Override
-          public void epochEnded() {
-            endedEpochs++; // the watch thread is the only writer
-          }
-
-          @Override
-          public void failed(Throwable cause) {
-            watchFailure = cause;
-          }
-        });
+    String shortRun = queryRunId.length() > 8 ? queryRunId.substring(0, 8) : queryRunId;
+    this.epochWatch = SharedEpochWatch.subscribe(queryRunId, shortRun, coordinator, startEpoch, epochPollIntervalMs);
   }
 
   @Override
@@ -89,14 +76,14 @@ public final class PollingSourceEpochInput implements EpochInput {
           return true;
         }
         while (!ended) {
-          if (currentEpoch < startEpoch + endedEpochs) {
+          if (currentEpoch < startEpoch + epochWatch.endedEpochs()) {
             coordinator.reportPartitionOffset(partition, currentEpoch, currentOffset);
             lastEndedEpoch = currentEpoch;
             currentEpoch++;
             ended = true;
             return false;
           }
-          Throwable failure = watchFailure;
+          Throwable failure = epochWatch.failure();
           if (failure != null) {
             throw new IllegalStateException(
                 "Following the driver's epochs for source partition " + partition + " failed: " + failure, failure);

@@ -43,7 +43,7 @@ public sealed interface StageInputSpec extends Serializable {
       TimedPartitionReader timed = kafkaDirectPoll ? TimedReaders.openOrNull(input) : null;
       if (timed != null) {
         return new PollingSourceEpochInput(firstReaderPartition + partition, timed, schema, context, coordinator,
-            stage.startEpoch(), epochPollIntervalMs);
+            stage.queryRunId(), stage.startEpoch(), epochPollIntervalMs);
       }
       ContinuousPartitionReader<InternalRow> reader = readerFactory.createReader(input);
       return new SourceEpochInput(firstReaderPartition + partition, reader, schema, context, coordinator,

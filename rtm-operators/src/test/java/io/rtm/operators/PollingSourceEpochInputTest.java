@@ -15,7 +15,8 @@ class PollingSourceEpochInputTest {
   private static final StructType SCHEMA = new StructType().add("v", DataTypes.IntegerType);
 
   private static PollingSourceEpochInput input(QueueReader reader, RecordingCoordinator coordinator, long startEpoch) {
-    return new PollingSourceEpochInput(3, reader, SCHEMA, null, coordinator, startEpoch, 1);
+    return new PollingSourceEpochInput(
+        3, reader, SCHEMA, null, coordinator, "run-" + java.util.UUID.randomUUID(), startEpoch, 1);
   }
 
   private static List<Integer> drain(Iterator<InternalRow> epoch) {
