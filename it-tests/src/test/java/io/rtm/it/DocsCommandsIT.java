@@ -119,7 +119,9 @@ class DocsCommandsIT {
         " --workloads stateless --modes plugin-100ms,plugin-10s,realtime --rates 10000 --warmup-s 40 --warmup-ramp-s 20 --window-s 20",
         " --workloads stateless --modes plugin-100ms,realtime --rates 10000 --warmup-s 150 --warmup-ramp-s 20 --window-s 20",
         " --workloads stateless --modes relay,plugin-100ms,realtime --rates 10000 --warmup-s 150 --warmup-ramp-s 20 --window-s 20",
-        " --workloads aggregation --modes plugin-100ms,microbatch --rates 10000 --warmup-s 150 --warmup-ramp-s 60 --window-s 20")) {
+        " --workloads aggregation --modes plugin-100ms,microbatch --rates 10000 --warmup-s 150 --warmup-ramp-s 60 --window-s 20",
+        " --workloads aggregation --modes plugin-100ms,plugin-tcp-100ms,microbatch --rates 10000 --warmup-s 150 --warmup-ramp-s 20 --window-s 20",
+        " --workloads stateless,aggregation --modes relay,plugin-100ms,realtime,microbatch --rates 10000 --warmup-s 150 --warmup-ramp-s 20 --window-s 20")) {
       add("RTM_SKIP_BUILD=1 bench/run-benchmark.sh" + flags, List.of(), DocsCommandsIT::benchmarkPlan,
           "--plan here; measured by hand (docs/benchmarks.md says so)");
     }
@@ -147,7 +149,9 @@ class DocsCommandsIT {
         "RTM_SKIP_BUILD=1 bench/run-jmh.sh GateRecordPathBenchmark",
         "RTM_SKIP_BUILD=1 bench/run-jmh.sh DirectoryDeleteBenchmark",
         "RTM_SKIP_BUILD=1 bench/run-jmh.sh ShuffleThroughputBenchmark -p recordBytes=200",
-        "RTM_SKIP_BUILD=1 bench/run-jmh.sh ShuffleLatencyBenchmark -f 1 -wi 2 -i 3 -w 1 -r 1")) {
+        "RTM_SKIP_BUILD=1 bench/run-jmh.sh ShuffleLatencyBenchmark -f 1 -wi 2 -i 3 -w 1 -r 1",
+        "RTM_SKIP_BUILD=1 bench/run-jmh.sh ShuffleLatencyBenchmark -p flushDelay=0 -f 1 -wi 2 -i 3 -w 1 -r 1",
+        "RTM_SKIP_BUILD=1 bench/run-jmh.sh ShuffleThroughputBenchmark -p recordBytes=200 -f 1 -wi 2 -i 3 -w 1 -r 1")) {
       add(jmh, List.of(), DocsCommandsIT::jmhListsTheBenchmark,
           "-l here on the build mvn verify made (the benchmark is listed); measured by hand");
     }

@@ -44,10 +44,10 @@ public final class InputGate implements AutoCloseable {
   private final InputChannel[] channels;
 
   private final ReentrantLock lock = new ReentrantLock();
-  /** Signalled by the event loops when a channel gets input, and on failure or close. */
+  /** Signalled when a channel gets input (event loop or local hand-over), and on failure or close. */
   private final Condition inputAvailable = lock.newCondition();
 
-  // ---- Guarded by lock: event loops add input and failures, the task thread takes. ----
+  // ---- Guarded by lock: transports add input and failures, the task thread takes. ----
   /** Channels that are not blocked and have something queued, in round-robin order. */
   private final ArrayDeque<InputChannel> channelsWithInput = new ArrayDeque<>();
   private ShuffleException failure;
@@ -417,7 +417,7 @@ public final class InputGate implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Event loop entry points
+  // Transport entry points (event loops, local hand-overs)
   // ---------------------------------------------------------------------------------------------
 
   void enqueue(InputChannel ch, Object element) {
