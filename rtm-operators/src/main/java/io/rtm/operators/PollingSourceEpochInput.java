@@ -60,8 +60,7 @@ public final class PollingSourceEpochInput implements EpochInput {
     this.startEpoch = startEpoch;
     this.currentEpoch = startEpoch;
     this.lastEndedEpoch = startEpoch - 1;
-    String shortRun = queryRunId.length() > 8 ? queryRunId.substring(0, 8) : queryRunId;
-    this.epochWatch = SharedEpochWatch.subscribe(queryRunId, shortRun, coordinator, startEpoch, epochPollIntervalMs);
+    this.epochWatch = SharedEpochWatch.subscribe(queryRunId, coordinator, startEpoch, epochPollIntervalMs);
   }
 
   @Override

@@ -37,14 +37,19 @@ final class SharedEpochWatch implements AutoCloseable {
    * so a subscriber never sees counts relative to another start.
    */
   static SharedEpochWatch subscribe(
-      String runKey, String threadName, EpochCoordination coordinator, long startEpoch, long pollIntervalMs) {
+      String runKey, EpochCoordination coordinator, long startEpoch, long pollIntervalMs) {
     String key = runKey + "@" + startEpoch;
     synchronized (SharedEpochWatch.class) {
       Watch watch = WATCHES.computeIfAbsent(
-          key, k -> new Watch(threadName, coordinator, startEpoch, pollIntervalMs));
+          key, k -> new Watch(threadName(runKey), coordinator, startEpoch, pollIntervalMs));
       watch.subscribers++;
       return new SharedEpochWatch(key, watch);
     }
+  }
+
+  /** The watch thread is "rtm-epoch-watch-" and this: the run id's first 8 characters. */
+  static String threadName(String runKey) {
+    return runKey.length() > 8 ? runKey.substring(0, 8) : runKey;
   }
 
   /** Epochs the driver moved past since the start epoch. */

@@ -43,8 +43,8 @@ class SharedEpochWatchTest {
     AskedCoordinator first = new AskedCoordinator();
     AskedCoordinator second = new AskedCoordinator();
     int before = SharedEpochWatch.running();
-    SharedEpochWatch a = SharedEpochWatch.subscribe(run, "shared-a", first, 4, 1);
-    SharedEpochWatch b = SharedEpochWatch.subscribe(run, "shared-b", second, 4, 1);
+    SharedEpochWatch a = SharedEpochWatch.subscribe(run, first, 4, 1);
+    SharedEpochWatch b = SharedEpochWatch.subscribe(run, second, 4, 1);
     assertThat(SharedEpochWatch.running()).isEqualTo(before + 1);
 
     first.epoch.set(7);
@@ -52,7 +52,8 @@ class SharedEpochWatchTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> a.endedEpochs() == 3);
     assertThat(b.endedEpochs()).isEqualTo(3);
     // One thread asks, through the first subscriber's client; the second's is never used.
-    assertThat(first.askingThreads).containsExactly("rtm-epoch-watch-shared-a");
+    String watchThread = "rtm-epoch-watch-" + SharedEpochWatch.threadName(run);
+    assertThat(first.askingThreads).containsExactly(watchThread);
     assertThat(second.askingThreads).isEmpty();
 
     a.close();
@@ -62,7 +63,7 @@ class SharedEpochWatchTest {
 
     b.close();
     assertThat(SharedEpochWatch.running()).isEqualTo(before);
-    await().atMost(Duration.ofSeconds(10)).until(() -> !threadAlive("rtm-epoch-watch-shared-a"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> !threadAlive(watchThread));
   }
 
   @Test
@@ -70,9 +71,9 @@ class SharedEpochWatchTest {
     String run = "run-" + UUID.randomUUID();
     AskedCoordinator coordinator = new AskedCoordinator();
     int before = SharedEpochWatch.running();
-    try (SharedEpochWatch x = SharedEpochWatch.subscribe(run, "own-x", coordinator, 0, 1);
-        SharedEpochWatch y = SharedEpochWatch.subscribe(run + "-next", "own-y", coordinator, 0, 1);
-        SharedEpochWatch z = SharedEpochWatch.subscribe(run, "own-z", coordinator, 5, 1)) {
+    try (SharedEpochWatch x = SharedEpochWatch.subscribe(run, coordinator, 0, 1);
+        SharedEpochWatch y = SharedEpochWatch.subscribe("next-" + run, coordinator, 0, 1);
+        SharedEpochWatch z = SharedEpochWatch.subscribe(run, coordinator, 5, 1)) {
       assertThat(SharedEpochWatch.running()).isEqualTo(before + 3);
       coordinator.epoch.set(6);
       await().atMost(Duration.ofSeconds(10)).until(() -> x.endedEpochs() == 6 && y.endedEpochs() == 6);

@@ -38,8 +38,11 @@ final class LocalInputChannel extends InputChannel implements SubpartitionConsum
 
   /** Written once when the partition is found, read by every transferring thread. */
   private volatile ResultSubpartition subpartition;
-  /** END_OF_PARTITION went to the gate; hanging up after this is the normal end. */
-  private volatile boolean endOfPartitionTransferred;
+  /**
+   * END_OF_PARTITION went to the gate, or the channel failed: nothing more is handed over, and
+   * hanging up after this costs the producer nothing.
+   */
+  private volatile boolean ended;
 
   LocalInputChannel(
       int index,
@@ -124,7 +127,7 @@ final class LocalInputChannel extends InputChannel implements SubpartitionConsum
 
   @Override
   public void failAndClose(ShuffleException cause) {
-    if (!endOfPartitionTransferred) {
+    if (!ended) {
       fail(cause.getMessage());
     }
   }
@@ -148,7 +151,7 @@ final class LocalInputChannel extends InputChannel implements SubpartitionConsum
       return;
     }
     ResultSubpartition sub = subpartition;
-    if (sub == null || endOfPartitionTransferred) {
+    if (sub == null || ended) {
       return;
     }
     // Like a remote consumer's disconnect: without replay, the producer's output is now lost.
@@ -183,7 +186,7 @@ final class LocalInputChannel extends InputChannel implements SubpartitionConsum
 
   private void transferAvailable() {
     ResultSubpartition sub = subpartition;
-    if (sub == null || endOfPartitionTransferred || closed.get()) {
+    if (sub == null || ended || closed.get()) {
       return;
     }
     while (true) {
@@ -195,7 +198,7 @@ final class LocalInputChannel extends InputChannel implements SubpartitionConsum
         credit.decrementAndGet();
         gate.enqueue(this, onHeap(buffer));
       } else if (next == ResultSubpartition.END_OF_PARTITION) {
-        endOfPartitionTransferred = true;
+        ended = true;
         gate.enqueue(this, END_OF_PARTITION);
         sub.release(null);
         return;
@@ -223,7 +226,7 @@ final class LocalInputChannel extends InputChannel implements SubpartitionConsum
   }
 
   private void fail(String message) {
-    endOfPartitionTransferred = true;
+    ended = true;
     gate.fail(new ShuffleException("Shuffle " + describe() + " failed: " + message));
   }
 }

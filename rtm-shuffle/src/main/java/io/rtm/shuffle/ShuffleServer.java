@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,8 +28,7 @@ public final class ShuffleServer implements AutoCloseable {
    * that shares its JVM and reads it through a {@link LocalInputChannel}. A producer address is
    * only ever published by the server that owns it, so an entry here means "this very JVM".
    */
-  private static final java.util.Map<String, ShuffleServer> IN_THIS_JVM =
-      new ConcurrentHashMap<>();
+  private static final Map<String, ShuffleServer> IN_THIS_JVM = new ConcurrentHashMap<>();
 
   private final ShuffleTransportConf conf;
   private final PartitionRegistry registry = new PartitionRegistry();
