@@ -409,6 +409,40 @@ class LoopbackShuffleTest {
   }
 
   @Test
+  void aConsumerThatClosesBeforeTheEndFailsItsBackpressuredProducerNamingTheSubpartition()
+      throws Exception {
+    ShuffleTransportConf conf =
+        conf("bufferSizeBytes", 256, "creditsPerChannel", 1, "producerQueueBuffers", 1);
+    ShuffleServer s = server(conf);
+    ResultPartition partition = s.registerPartition(new PartitionId(run, 0, 0), 1);
+    AtomicReference<Thread> producerThread = new AtomicReference<>();
+    Future<Throwable> producer =
+        spawn(
+            () -> {
+              producerThread.set(Thread.currentThread());
+              byte[] rec = new byte[32];
+              try (partition) {
+                while (true) {
+                  partition.emitRecord(0, rec, 0, rec.length);
+                }
+              } catch (ShuffleException | InterruptedException e) {
+                return e;
+              }
+            });
+    InputGate g = gate(conf, 0, List.of(address(0, s)));
+    assertThat(g.next()).isEqualTo(GateResult.RECORD);
+    // Credit and queue are one buffer each, so the producer soon waits for this consumer.
+    await().atMost(GENEROUS).until(() -> stateOf(producerThread) == Thread.State.WAITING);
+
+    g.close();
+
+    assertThat(producer.get(10, TimeUnit.SECONDS))
+        .isInstanceOf(ShuffleException.class)
+        .hasMessageContaining("subpartition 0")
+        .hasMessageContaining("gone before end of partition");
+  }
+
+  @Test
   void subscriptionToAPartitionThatNeverAppearsFails() throws Exception {
     ShuffleTransportConf conf = conf("subscribeWaitMs", 200);
     ShuffleServer s = server(conf);
