@@ -46,7 +46,7 @@ public final class EventGenerator implements AutoCloseable {
   private Instant batchOrigin = DEFAULT_BATCH_ORIGIN;
   private Duration batchStep = Duration.ofMillis(1);
   private volatile boolean running;
-  /** Set by {@link #stop()}: a {@link #runFor(Duration, Duration)} that has not begun yet must not begin. */
+  /** Set by {@link #stop()}: a {@code runFor} that has not begun yet must not begin. */
   private volatile boolean stopped;
   private Thread asyncThread;
 
@@ -118,7 +118,9 @@ public final class EventGenerator implements AutoCloseable {
    * calls it once per step on one generator, so the query sees one stream at stepped rates.
    */
   public void runFor(Duration duration, int rate) {
-    running = true;
+    if (!beginRun()) {
+      return;
+    }
     try {
       paced(System.nanoTime() + duration.toNanos(), rate);
     } finally {
@@ -132,16 +134,30 @@ public final class EventGenerator implements AutoCloseable {
    * and the rest at the configured rate; then flushes.
    */
   public void runFor(Duration duration, Duration ramp) {
-    if (stopped) {
+    if (!beginRun()) {
       return;
     }
-    running = true;
     try {
       rampThenPace(ramp, duration.minus(ramp).toNanos());
     } finally {
       running = false;
       producer.flush();
     }
+  }
+
+  /**
+   * Lets a run send, unless {@link #stop()} came first. Raising {@code running} before reading
+   * {@code stopped} (stop() writes them the other way round) closes the gap in which a stop between
+   * a check and the start would be lost: either this sees {@code stopped}, or stop()'s clearing of
+   * {@code running} comes after this raised it and ends the run's loop.
+   */
+  private boolean beginRun() {
+    running = true;
+    if (stopped) {
+      running = false;
+      return false;
+    }
+    return true;
   }
 
   /** Starts sending at the configured rate on a background thread until {@link #stop()}. */
