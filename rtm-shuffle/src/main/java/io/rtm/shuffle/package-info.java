@@ -10,13 +10,16 @@
  *   <li>{@link io.rtm.shuffle.ResultPartition}: a map task's output, one bounded queue per
  *       reducer (subpartition). Records are batched into buffers; a full queue blocks the task
  *       (backpressure).
- *   <li>{@link io.rtm.shuffle.InputGate}: a reduce task's input, one connection per producer,
- *       with epoch barrier alignment across them.
+ *   <li>{@link io.rtm.shuffle.InputGate}: a reduce task's input, one channel per producer, with
+ *       epoch barrier alignment across them: a TCP connection to a producer in another JVM, or a
+ *       {@code LocalInputChannel} that moves buffers from a producer in this JVM straight into the
+ *       gate (same credits, bounds and events, no socket; {@code
+ *       spark.rtm.shuffle.localChannels.enabled}).
  * </ul>
  *
  * <h2>Wire protocol</h2>
  *
- * One TCP connection per (consumer, producer) pair. Every frame is {@code int length} (bytes that
+ * One TCP connection per (consumer, producer) pair in different JVMs. Every frame is {@code int length} (bytes that
  * follow), {@code byte type}, then the type's fields (all big-endian):
  *
  * <pre>
