@@ -93,26 +93,13 @@ final class LocalInputChannel extends InputChannel implements SubpartitionConsum
     if (closed.get()) {
       return;
     }
-    if (index < 0 || index >= partition.numSubpartitions()) {
-      fail(
-          "subpartition " + index + " does not exist: partition " + partition.id() + " has "
-              + partition.numSubpartitions()
-              + " subpartitions; producer and consumer disagree on the number of reducers");
+    try {
+      partition.subscribe(index, subpartition -> this, " in this JVM");
+    } catch (ShuffleException e) {
+      fail(e.getMessage());
       return;
     }
-    ShuffleException failure = partition.failure();
-    if (failure != null) {
-      fail(failure.getMessage());
-      return;
-    }
-    ResultSubpartition candidate = partition.subpartition(index);
-    if (!candidate.attachReader(this)) {
-      fail(
-          "subpartition " + index + " of " + partition.id() + " is already consumed or was"
-              + " released; each reducer must subscribe exactly once");
-      return;
-    }
-    subpartition = candidate;
+    subpartition = partition.subpartition(index);
     transfer();
   }
 

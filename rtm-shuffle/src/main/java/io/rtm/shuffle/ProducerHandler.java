@@ -118,38 +118,21 @@ final class ProducerHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void attach(ChannelHandlerContext ctx, ResultPartition partition) {
-    int index = subscription.subpartition();
-    if (index < 0 || index >= partition.numSubpartitions()) {
-      sendErrorAndClose(
-          ctx,
-          "subpartition " + index + " does not exist: partition " + partition.id() + " on "
-              + serverAddress + " has " + partition.numSubpartitions()
-              + " subpartitions; producer and consumer disagree on the number of reducers");
+    try {
+      reader =
+          partition.subscribe(
+              subscription.subpartition(),
+              subpartition ->
+                  new SubpartitionReader(
+                      ctx.channel(),
+                      subpartition,
+                      subscription.initialCredit() + creditBeforeAttach,
+                      describeConsumer(ctx.channel().remoteAddress())),
+              " on " + serverAddress);
+    } catch (ShuffleException e) {
+      sendErrorAndClose(ctx, e.getMessage());
       return;
     }
-    ShuffleException failure = partition.failure();
-    if (failure != null) {
-      sendErrorAndClose(ctx, failure.getMessage());
-      return;
-    }
-    ResultSubpartition subpartition = partition.subpartition(index);
-    SubpartitionReader candidate =
-        new SubpartitionReader(
-            ctx.channel(),
-            subpartition,
-            subscription.initialCredit() + creditBeforeAttach,
-            describeConsumer(ctx.channel().remoteAddress()));
-    if (!subpartition.attachReader(candidate)) {
-      sendErrorAndClose(
-          ctx,
-          "subpartition " + index + " of " + partition.id() + " on " + serverAddress
-              + " is already consumed by another connection or was released (a producer keeps"
-              + " a closed partition only " + io.rtm.config.RtmOptions.SHUFFLE_SUBSCRIBE_WAIT_MS
-                  .key()
-              + " for late consumers); each reducer must subscribe exactly once");
-      return;
-    }
-    reader = candidate;
     creditBeforeAttach = 0;
     reader.drain();
   }

@@ -166,6 +166,39 @@ public final class ResultPartition implements AutoCloseable {
     return subpartitions[index];
   }
 
+  /**
+   * Subscribes a consumer to subpartition {@code index}, for a remote connection and a local
+   * channel alike: {@code newConsumer} makes it for the subpartition, which then takes it as its
+   * only consumer.
+   *
+   * @param where where this partition is served, for messages (" on host:port", " in this JVM")
+   * @return the consumer {@code newConsumer} made
+   * @throws ShuffleException saying why not: no such subpartition, the partition failed, or the
+   *     subpartition already has a consumer or was released
+   */
+  <C extends SubpartitionConsumer> C subscribe(
+      int index, java.util.function.Function<ResultSubpartition, C> newConsumer, String where) {
+    if (index < 0 || index >= subpartitions.length) {
+      throw new ShuffleException(
+          "subpartition " + index + " does not exist: partition " + id + where + " has "
+              + subpartitions.length
+              + " subpartitions; producer and consumer disagree on the number of reducers");
+    }
+    ShuffleException failed = failure.get();
+    if (failed != null) {
+      throw new ShuffleException(failed.getMessage(), failed);
+    }
+    C consumer = newConsumer.apply(subpartitions[index]);
+    if (!subpartitions[index].attachReader(consumer)) {
+      throw new ShuffleException(
+          "subpartition " + index + " of " + id + where + " is already consumed by another"
+              + " consumer or was released (a producer keeps a closed partition only "
+              + io.rtm.config.RtmOptions.SHUFFLE_SUBSCRIBE_WAIT_MS.key()
+              + " for late consumers); each reducer must subscribe exactly once");
+    }
+    return consumer;
+  }
+
   ShuffleException failure() {
     return failure.get();
   }

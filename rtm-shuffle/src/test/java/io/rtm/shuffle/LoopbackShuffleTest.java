@@ -88,6 +88,25 @@ class LoopbackShuffleTest {
     return threads.submit(body);
   }
 
+  /**
+   * A producer that emits 32-byte records to subpartition 0 until the partition fails, then closes
+   * it and returns the failure; {@code thread} receives the producer's thread.
+   */
+  private Future<Throwable> emitUntilFailure(ResultPartition partition, AtomicReference<Thread> thread) {
+    return spawn(
+        () -> {
+          thread.set(Thread.currentThread());
+          byte[] rec = new byte[32];
+          try (partition) {
+            while (true) {
+              partition.emitRecord(0, rec, 0, rec.length);
+            }
+          } catch (ShuffleException | InterruptedException e) {
+            return e;
+          }
+        });
+  }
+
   private static Thread.State stateOf(AtomicReference<Thread> t) {
     Thread thread = t.get();
     return thread == null ? Thread.State.NEW : thread.getState();
@@ -302,18 +321,7 @@ class LoopbackShuffleTest {
     ResultPartition pb = b.registerPartition(new PartitionId(run, 0, 1), 1);
     List<Future<Throwable>> producers = new ArrayList<>();
     for (ResultPartition p : List.of(pa, pb)) {
-      producers.add(
-          spawn(
-              () -> {
-                byte[] rec = new byte[32];
-                try (p) {
-                  while (true) {
-                    p.emitRecord(0, rec, 0, rec.length);
-                  }
-                } catch (ShuffleException | InterruptedException e) {
-                  return e;
-                }
-              }));
+      producers.add(emitUntilFailure(p, new AtomicReference<>()));
     }
     InputGate g = gate(conf, 0, List.of(address(0, a), address(1, b)));
     for (int i = 0; i < 1000; i++) {
@@ -416,19 +424,7 @@ class LoopbackShuffleTest {
     ShuffleServer s = server(conf);
     ResultPartition partition = s.registerPartition(new PartitionId(run, 0, 0), 1);
     AtomicReference<Thread> producerThread = new AtomicReference<>();
-    Future<Throwable> producer =
-        spawn(
-            () -> {
-              producerThread.set(Thread.currentThread());
-              byte[] rec = new byte[32];
-              try (partition) {
-                while (true) {
-                  partition.emitRecord(0, rec, 0, rec.length);
-                }
-              } catch (ShuffleException | InterruptedException e) {
-                return e;
-              }
-            });
+    Future<Throwable> producer = emitUntilFailure(partition, producerThread);
     InputGate g = gate(conf, 0, List.of(address(0, s)));
     assertThat(g.next()).isEqualTo(GateResult.RECORD);
     // Credit and queue are one buffer each, so the producer soon waits for this consumer.
