@@ -57,6 +57,11 @@ final class PluginSettings {
     return get(conf, RtmOptions.EXECUTOR_PLAN_WARMUP);
   }
 
+  /** Whether real-time stages parse from_json records from strings ({@link JsonParsingRewrite}). */
+  static boolean stringJsonParsing(SQLConf conf) {
+    return get(conf, RtmOptions.EXECUTOR_STRING_JSON_PARSING);
+  }
+
   /** How long a run may go without a new epoch before it counts as failed (0: never). */
   static long epochStallTimeoutMs(SQLConf conf) {
     return get(conf, RtmOptions.RECOVERY_EPOCH_STALL_TIMEOUT_MS);

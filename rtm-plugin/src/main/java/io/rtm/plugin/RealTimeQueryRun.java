@@ -195,8 +195,12 @@ final class RealTimeQueryRun {
   private Failure runStages() {
     EpochCoordinatorClient coordinator =
         EpochCoordinatorClient.connect(sc.getLocalProperty(ContinuousKeys.EPOCH_COORDINATOR_ID_KEY));
+    SparkPlan stripped = StagePlanner.stripCodegen(query);
+    if (PluginSettings.stringJsonParsing(sqlConf)) {
+      stripped = JsonParsingRewrite.apply(stripped, sqlConf);
+    }
     SparkPlan rewritten = new StreamJoinRewrite(sqlConf, hadoopConf).apply(StreamStaticJoinRewrite.apply(
-        new StatefulRewrite(sqlConf, hadoopConf).apply(StagePlanner.stripCodegen(query))));
+        new StatefulRewrite(sqlConf, hadoopConf).apply(stripped)));
     SameStageChains.check(rewritten);
     List<PlannedStage> stages = StagePlanner.plan(rewritten,
         n -> sinkWriterFactory(write.createStreamingWriterFactory(new PhysicalWriteInfoImpl(n))), settings);
