@@ -7,6 +7,8 @@
 #   BarrierAlignmentBenchmark        the alignment state machine: ns per aligned epoch, 2/8/32 channels
 #   GateRecordPathBenchmark          InputGate.next() ns per record, no barrier pending / one epoch
 #                                    per 2,048 records, 2/8/32 channels, no socket
+#   JsonParsingBenchmark             from_json of one ~200-byte event: Spark's reader per record against
+#                                    the real-time stages' string parser (add -prof gc for bytes per record)
 #   DirectoryDeleteBenchmark         the create + delete of a local directory inside every RocksDB
 #                                    snapshot commit: Spark's rm -rf fork against java.io
 # Arguments go to JMH, e.g.:  bench/run-jmh.sh Shuffle -p recordBytes=200 -f 1 -wi 2 -i 3

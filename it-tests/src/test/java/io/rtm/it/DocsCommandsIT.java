@@ -155,6 +155,7 @@ class DocsCommandsIT {
         "RTM_SKIP_BUILD=1 bench/run-jmh.sh BarrierAlignmentBenchmark",
         "RTM_SKIP_BUILD=1 bench/run-jmh.sh GateRecordPathBenchmark",
         "RTM_SKIP_BUILD=1 bench/run-jmh.sh DirectoryDeleteBenchmark",
+        "RTM_SKIP_BUILD=1 bench/run-jmh.sh JsonParsingBenchmark -prof gc -f 1 -wi 3 -i 5 -w 2 -r 2",
         "RTM_SKIP_BUILD=1 bench/run-jmh.sh ShuffleThroughputBenchmark -p recordBytes=200",
         "RTM_SKIP_BUILD=1 bench/run-jmh.sh ShuffleLatencyBenchmark -f 1 -wi 2 -i 3 -w 1 -r 1",
         "RTM_SKIP_BUILD=1 bench/run-jmh.sh ShuffleLatencyBenchmark -p flushDelay=0 -f 1 -wi 2 -i 3 -w 1 -r 1",
