@@ -1,5 +1,6 @@
 package io.rtm.bench.jmh;
 
+import io.rtm.bench.query.Pipelines;
 import io.rtm.compat.StringSourceJsonToStructs;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -35,13 +36,8 @@ import scala.Option;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx1g"})
 public class JsonParsingBenchmark {
-  private static final StructType EVENT = new StructType()
-      .add("event_id", DataTypes.LongType)
-      .add("account_id", DataTypes.StringType)
-      .add("amount", DataTypes.DoubleType)
-      .add("merchant", DataTypes.StringType)
-      .add("ts", DataTypes.TimestampType)
-      .add("send_ns", DataTypes.LongType);
+  /** The benchmark events' schema, as the queries parse it. */
+  private static final StructType EVENT = Pipelines.EVENT;
 
   /** A ~200-byte event as the benchmark's generator writes it. */
   private static final String RECORD = "{\"event_id\":1234567,\"account_id\":\"acct-4711\",\"amount\":431.07,"

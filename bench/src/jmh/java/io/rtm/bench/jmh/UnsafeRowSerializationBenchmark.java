@@ -1,10 +1,10 @@
 package io.rtm.bench.jmh;
 
+import io.rtm.bench.query.Pipelines;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.Platform;
 import org.apache.spark.unsafe.types.UTF8String;
@@ -33,13 +33,8 @@ import org.openjdk.jmh.infra.Blackhole;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx1g"})
 public class UnsafeRowSerializationBenchmark {
-  private static final StructType EVENT = new StructType()
-      .add("event_id", DataTypes.LongType)
-      .add("account_id", DataTypes.StringType)
-      .add("amount", DataTypes.DoubleType)
-      .add("merchant", DataTypes.StringType)
-      .add("ts", DataTypes.TimestampType)
-      .add("send_ns", DataTypes.LongType);
+  /** The benchmark events' schema, as the queries parse it. */
+  private static final StructType EVENT = Pipelines.EVENT;
 
   private UnsafeProjection toUnsafe;
   private GenericInternalRow row;
