@@ -127,6 +127,7 @@ class DocsCommandsIT {
         " --workloads stateless --modes plugin-100ms --rates 10000 --warmup-s 90 --warmup-ramp-s 20 --window-s 20",
         " --workloads stateless --modes relay,plugin-100ms,realtime --rates 10000 --warmup-s 150 --warmup-ramp-s 20 --window-s 60",
         " --workloads aggregation --modes plugin-100ms,microbatch --rates 10000 --warmup-s 150 --warmup-ramp-s 20 --window-s 20",
+        " --workloads aggregation,fraud --modes plugin-100ms,microbatch --rates 10000 --warmup-s 150 --warmup-ramp-s 20 --window-s 20",
         " --search-rate --workloads aggregation --modes plugin-100ms,microbatch --warmup-s 150 --search-start 10000"
             + " --search-factor 1.2 --search-p99-ms 5000")) {
       add("RTM_SKIP_BUILD=1 bench/run-benchmark.sh" + flags, List.of(), DocsCommandsIT::benchmarkPlan,
